@@ -1,0 +1,60 @@
+# OIP Tracker. Two commands do everything:
+#   make run    install, migrate SQLite, load the 2010 fixtures and demo accounts, serve
+#   make test   ruff + the whole pytest suite (SQLite; PostgreSQL too when DATABASE_URL is set)
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run install migrate seed test lint format clean bench
+
+$(STAMP): requirements.txt package.json package-lock.json
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: OIP Tracker needs Python 3.11"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/npm ci --no-audit --no-fund --loglevel=error
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py load_seed_data
+	$(BIN)/python manage.py create_demo_users
+
+run: seed
+	@echo "Serving OIP Tracker on http://127.0.0.1:$(PORT)/"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# The suite runs on SQLite always. With DATABASE_URL set it runs again on that
+# PostgreSQL server. With CI=true a missing PostgreSQL or Chromium is a failure.
+test: lint
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	env -u DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "== Running the suite again on PostgreSQL ($$DATABASE_URL)"; \
+		$(BIN)/pytest -p no:cacheprovider --require-postgresql; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "CI=true but DATABASE_URL is not set: the PostgreSQL run is required in CI"; exit 1; \
+	else \
+		echo "SKIPPED: the PostgreSQL run (set DATABASE_URL=postgres://... to include it)"; \
+	fi
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -1,0 +1,293 @@
+"""A peer review's areas, findings and recommendations, and the action plan
+(and committee matters arising) that answer them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from core.models import RAG, Accountable, AccountableQuerySet
+from programmes.models import Meeting, Project, RefManager, Workstream, new_ref
+
+
+class Review(models.Model):
+    """An external review of the council, such as the London Efficiency Challenge 2010."""
+
+    ref = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=200)
+    reviewing_body = models.CharField(max_length=200, help_text="Who carried out the review, e.g. Capital Ambition.")
+    review_date = models.DateField(help_text="The main challenge day.")
+    report_wording = models.CharField(
+        "report dated", max_length=100, blank=True, help_text="As printed on the report, e.g. “January 2010”."
+    )
+    report_reference = models.CharField(max_length=100, blank=True)
+    review_team = models.TextField(blank=True, help_text="One member per line.")
+    summary = models.TextField(blank=True)
+
+    objects = RefManager()
+
+    class Meta:
+        ordering = ["-review_date"]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.ref,)
+
+    def get_absolute_url(self):
+        return reverse("actions:review", args=[self.ref])
+
+
+class ReviewArea(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="areas")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    ref = models.SlugField(max_length=60, unique=True)
+
+    objects = RefManager()
+
+    class Meta:
+        ordering = ["review", "number"]
+        constraints = [models.UniqueConstraint(fields=["review", "number"], name="review_area_number_unique")]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def natural_key(self):
+        return (self.ref,)
+
+    def get_absolute_url(self):
+        return f"{self.review.get_absolute_url()}#area-{self.number}"
+
+
+class Finding(models.Model):
+    area = models.ForeignKey(ReviewArea, on_delete=models.CASCADE, related_name="findings")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    ref = models.SlugField(max_length=60, unique=True)
+
+    objects = RefManager()
+
+    class Meta:
+        ordering = ["area", "number"]
+        constraints = [models.UniqueConstraint(fields=["area", "number"], name="finding_number_unique_in_area")]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def natural_key(self):
+        return (self.ref,)
+
+    def get_absolute_url(self):
+        return self.area.get_absolute_url()
+
+
+class Recommendation(Accountable):
+    class Kind(models.TextChoices):
+        RECOMMENDATION = "recommendation", "Recommendation"
+        GOOD_PRACTICE = "good_practice", "Good-practice example"
+        INFORMATION = "information", "For information"
+
+    area = models.ForeignKey(ReviewArea, on_delete=models.CASCADE, related_name="recommendations")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RECOMMENDATION)
+    ref = models.SlugField(max_length=60, unique=True)
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    objects = RefManager.from_queryset(AccountableQuerySet)()
+
+    class Meta(Accountable.Meta):
+        ordering = ["area", "number"]
+        constraints = [
+            *Accountable.Meta.constraints,
+            models.UniqueConstraint(fields=["area", "number"], name="recommendation_number_unique_in_area"),
+        ]
+
+    def __str__(self):
+        return f"{self.area.number}.{self.number} {self.text[:80]}"
+
+    def natural_key(self):
+        return (self.ref,)
+
+    def get_absolute_url(self):
+        return reverse("actions:recommendation", args=[self.ref])
+
+
+class ActionPlan(models.Model):
+    """The council's response to a review, e.g. the April 2010 LEC action plan."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="action_plans")
+    ref = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=200)
+    author = models.CharField(max_length=200, blank=True)
+    dated = models.CharField(max_length=60, blank=True, help_text="As written, e.g. “April 2010”.")
+    approved_by = models.CharField(max_length=200, blank=True)
+    approved_on = models.DateField(null=True, blank=True)
+
+    objects = RefManager()
+
+    class Meta:
+        ordering = ["review", "ref"]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.ref,)
+
+    def get_absolute_url(self):
+        return self.review.get_absolute_url()
+
+
+class ActionPlanSection(models.Model):
+    """A heading of an action plan. Most answer a review area; some (further
+    research) do not."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="sections")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    area = models.ForeignKey(ReviewArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="plan_sections")
+    ref = models.SlugField(max_length=60, unique=True)
+
+    objects = RefManager()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plan_section_number_unique")]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def natural_key(self):
+        return (self.ref,)
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETE = "complete", "Complete"
+    BLOCKED = "blocked", "Blocked"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+CLOSED_STATUSES = [Status.COMPLETE, Status.SUPERSEDED]
+
+
+class ActionItemQuerySet(AccountableQuerySet):
+    def open(self):
+        return super().open().exclude(status__in=CLOSED_STATUSES)
+
+    def with_last_update(self):
+        return self.annotate(last_update_on=Max("updates__update_date"))
+
+    def arising_from_meetings(self):
+        return self.filter(arising_from__isnull=False)
+
+
+class ActionItem(Accountable):
+    """Something a named owner has to do by a date: an action-plan item
+    answering recommendations, or a matter arising from a committee minute."""
+
+    ref = models.SlugField(max_length=60, unique=True, default=new_ref)
+    title = models.CharField(max_length=300, help_text="A short summary, as used in lists and reports.")
+    description = models.TextField(blank=True, help_text="The action in full, or the decision/agreement minuted.")
+    section = models.ForeignKey(
+        ActionPlanSection, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order within its section.")
+    recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="actions")
+    workstream = models.ForeignKey(Workstream, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")
+    project = models.ForeignKey(Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")
+    arising_from = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="matters_arising",
+        help_text="The committee meeting whose minutes gave rise to this action.",
+    )
+    minute_number = models.CharField(max_length=20, blank=True)
+    minute_title = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    completed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    objects = RefManager.from_queryset(ActionItemQuerySet)()
+
+    class Meta(Accountable.Meta):
+        ordering = ["section__plan", "section__number", "position", "due_date", "title"]
+        constraints = [
+            *Accountable.Meta.constraints,
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="action_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=Status.COMPLETE) | Q(completed_on__isnull=False),
+                name="complete_action_has_completion_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.ref,)
+
+    def get_absolute_url(self):
+        return reverse("actions:detail", args=[self.ref])
+
+    @property
+    def is_closed(self):
+        return self.status in CLOSED_STATUSES or self.is_complete
+
+    def is_overdue(self, today=None):
+        return not self.is_closed and super().is_overdue(today)
+
+    def clean(self):
+        if self.status == Status.COMPLETE and not self.completed_on:
+            raise ValidationError({"completed_on": "A completed action needs the date it was completed."})
+        if self.completed_on and self.completed_on > timezone.localdate():
+            raise ValidationError({"completed_on": "The completion date cannot be in the future."})
+
+
+class ActionUpdate(models.Model):
+    """A dated progress note on an action. Append-only: never edited or deleted."""
+
+    action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="updates")
+    ref = models.CharField(max_length=60, unique=True, default=new_ref, editable=False)
+    update_date = models.DateField(default=timezone.localdate, help_text="The date the note is correct to.")
+    note = models.TextField()
+    rag_before = models.CharField(max_length=12, choices=RAG.choices, blank=True)
+    rag_after = models.CharField(max_length=12, choices=RAG.choices, blank=True)
+    status_before = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    status_after = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    author_name = models.CharField(max_length=200, blank=True, help_text="Who wrote it, where there is no login.")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = RefManager()
+
+    class Meta:
+        ordering = ["action", "-update_date", "-recorded_at"]
+        get_latest_by = ["update_date", "recorded_at"]
+
+    def __str__(self):
+        return f"{self.action}: {self.update_date:%-d %b %Y}"
+
+    def natural_key(self):
+        return (self.ref,)
+
+    def get_absolute_url(self):
+        return f"{self.action.get_absolute_url()}#update-{self.pk}"
+
+    @property
+    def author_display(self):
+        if self.author:
+            return self.author.get_full_name() or self.author.get_username()
+        return self.author_name or "—"

@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("programmes/", include("programmes.urls")),
+    path("actions/", include("actions.urls")),
+    path("admin/", admin.site.urls),
+]

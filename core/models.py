@@ -1,0 +1,165 @@
+"""What the programme and action domains share: who is accountable, and how
+progress is rated.
+
+Both `programmes` and `actions` hang every item off an accountable Owner and
+rate it with the same RAG scale, so those live here rather than in either.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class RAG(models.TextChoices):
+    """The council's Red/Amber/Green rating, plus the two states reports need.
+
+    Always shown with its word, never by colour alone.
+    """
+
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+    COMPLETE = "complete", "Complete"
+    NOT_RATED = "not_rated", "Not yet rated"
+
+    @classmethod
+    def severity(cls, value):
+        """Lower is worse; used to roll ratings up and to tell direction of travel."""
+        return {cls.RED: 0, cls.AMBER: 1, cls.GREEN: 2, cls.COMPLETE: 3}.get(value)
+
+
+class OwnerQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Owners a login answers for: their own named owner and every team they belong to."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(user=user) | Q(members=user)).distinct()
+
+
+class OwnerManager(models.Manager.from_queryset(OwnerQuerySet)):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Owner(models.Model):
+    """Whoever is accountable for an item: a named officer, or a team or role.
+
+    The seeds name owners both ways ("Lorna Blackwood", "OIP Team", "COE",
+    "AD OIP"), and many of them have no login. A person-owner may be linked to
+    one login; a team-owner lists the logins that act for it.
+    """
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Named officer"
+        TEAM = "team", "Team or role"
+
+    name = models.CharField(max_length=120, unique=True, help_text="As the council writes it, e.g. “OIP Team”.")
+    full_name = models.CharField(
+        max_length=200, blank=True, help_text="Spelt out, e.g. “Organisational Improvement Team”."
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEAM)
+    email = models.EmailField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owner",
+        help_text="The login of a named officer, if they have one.",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="teams",
+        help_text="Logins that act for this team or role and may update its items.",
+    )
+
+    objects = OwnerManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+    @property
+    def display_name(self):
+        if self.full_name and self.full_name != self.name:
+            return f"{self.name} ({self.full_name})"
+        return self.name
+
+
+class AccountableQuerySet(models.QuerySet):
+    """Due-date behaviour shared by every accountable item."""
+
+    def open(self):
+        return self.exclude(rag=RAG.COMPLETE)
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.open().filter(due_date__lt=today)
+
+    def due_within(self, days, today=None):
+        today = today or timezone.localdate()
+        return self.open().filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days))
+
+    def owned_by(self, user):
+        return self.filter(owner__in=Owner.objects.for_user(user))
+
+
+class Accountable(models.Model):
+    """Every programme, workstream, project, recommendation and action has a RAG,
+    an accountable owner and a due date.
+
+    The seeds give deadlines in words ("mid-April", "post-elections"), so the
+    original wording is kept beside the real date used for overdue logic.
+    """
+
+    rag = models.CharField("RAG status", max_length=12, choices=RAG.choices, default=RAG.NOT_RATED)
+    owner = models.ForeignKey(
+        Owner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who is accountable: a named officer or a team/role.",
+    )
+    due_date = models.DateField(null=True, blank=True, help_text="The real date used to decide whether it is overdue.")
+    due_wording = models.CharField(
+        "deadline as written",
+        max_length=300,
+        blank=True,
+        help_text="The deadline in the source's own words, e.g. “by end of June 2010”.",
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped on every save; stops two people overwriting each other."
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(condition=Q(rag__in=RAG.values), name="%(app_label)s_%(class)s_rag_valid"),
+        ]
+
+    @property
+    def is_complete(self):
+        return self.rag == RAG.COMPLETE
+
+    def is_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return bool(self.due_date and not self.is_complete and self.due_date < today)
+
+    @property
+    def overdue(self):
+        return self.is_overdue()
+
+    @property
+    def rag_conflict(self):
+        """Overdue but rated Green: managers should challenge it."""
+        return self.overdue and self.rag == RAG.GREEN
