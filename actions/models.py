@@ -4,7 +4,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -183,7 +183,9 @@ class ActionItemQuerySet(AccountableQuerySet):
         return super().open().exclude(status__in=CLOSED_STATUSES)
 
     def with_last_update(self):
-        return self.annotate(last_update_on=Max("updates__update_date"))
+        """Annotate `last_update_on` without a GROUP BY, so it combines with prefetching."""
+        latest = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by("-update_date", "-recorded_at")
+        return self.annotate(last_update_on=Subquery(latest.values("update_date")[:1]))
 
     def arising_from_meetings(self):
         return self.filter(arising_from__isnull=False)

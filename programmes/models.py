@@ -5,7 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Max, Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -202,7 +202,9 @@ class Workstream(Accountable):
 
 class ProjectQuerySet(AccountableQuerySet):
     def with_last_update(self):
-        return self.annotate(last_update_on=Max("updates__period_end"))
+        """Annotate `last_update_on` without a GROUP BY, so it combines with prefetching."""
+        latest = ProjectUpdate.objects.filter(project=OuterRef("pk")).order_by("-period_end", "-recorded_at")
+        return self.annotate(last_update_on=Subquery(latest.values("period_end")[:1]))
 
 
 class Project(Accountable):
