@@ -1,0 +1,102 @@
+"""Admin for owners, plus the pieces every app's admin shares: the RAG column,
+the accountable-item base class and the append-only behaviour of updates."""
+
+from django.contrib import admin
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.models import RAG, Owner
+
+
+def rag_badge(value):
+    """The RAG word in a span a stylesheet can colour; the word is always there."""
+    if not value:
+        return "—"
+    try:
+        label = RAG(value).label
+    except ValueError:
+        label = value
+    return format_html('<span class="rag rag-{}">{}</span>', value, label)
+
+
+def rag_column(field_name="rag", description="RAG"):
+    """A changelist column showing a RAG field as its word, sortable by the field."""
+
+    @admin.display(description=description, ordering=field_name)
+    def column(obj):
+        return rag_badge(getattr(obj, field_name))
+
+    column.__name__ = f"{field_name}_display"
+    return column
+
+
+rag_display = rag_column()
+
+# Accountable fields, for fieldsets and inlines.
+ACCOUNTABLE_FIELDS = ("rag", "owner", ("due_date", "due_wording"))
+ACCOUNTABLE_INLINE_FIELDS = ("rag", "owner", "due_date", "due_wording")
+OWNER_FILTER = ("owner", admin.RelatedOnlyFieldListFilter)
+
+
+class AccountableAdmin(SimpleHistoryAdmin):
+    """Base for programmes, workstreams, projects, recommendations and actions:
+    all have a RAG, an owner, a due date (with its original wording) and history."""
+
+    autocomplete_fields = ("owner",)
+    date_hierarchy = "due_date"
+    history_list_display = ("rag", "owner", "due_date")
+
+
+class AppendOnlyAdminMixin:
+    """Updates are a record of what was said at the time: they can be added,
+    and viewed, but never changed or deleted."""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change and not obj.author_id and not obj.author_name:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+
+class AppendOnlyInlineMixin:
+    """Inline form of updates: existing rows are shown read-only, new ones may be added."""
+
+    extra = 0
+    show_change_link = True
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def stamp_update_authors(request, formset):
+    """Record the admin user as the author of updates added through an inline."""
+    for form in formset.forms:
+        instance = form.instance
+        is_new = instance._state.adding and form.has_changed()
+        if is_new and hasattr(instance, "author_id") and not instance.author_id and not instance.author_name:
+            instance.author = request.user
+
+
+@admin.register(Owner)
+class OwnerAdmin(admin.ModelAdmin):
+    list_display = ("name", "full_name", "kind", "user", "email")
+    list_filter = ("kind",)
+    list_select_related = ("user",)
+    search_fields = ("name", "full_name", "email")
+    ordering = ("name",)
+    autocomplete_fields = ("user",)
+    filter_horizontal = ("members",)
+    fieldsets = (
+        (None, {"fields": ("name", "full_name", "kind", "email")}),
+        ("Logins", {"fields": ("user", "members")}),
+    )

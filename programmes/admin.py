@@ -1,0 +1,178 @@
+from django.contrib import admin
+
+from core.admin import (
+    ACCOUNTABLE_FIELDS,
+    ACCOUNTABLE_INLINE_FIELDS,
+    OWNER_FILTER,
+    AccountableAdmin,
+    AppendOnlyAdminMixin,
+    AppendOnlyInlineMixin,
+    rag_column,
+    rag_display,
+    stamp_update_authors,
+)
+from programmes.models import AgendaItem, Committee, Meeting, Programme, Project, ProjectUpdate, Workstream
+
+
+class MeetingInline(admin.TabularInline):
+    model = Meeting
+    fields = ("date", "time", "venue")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Committee)
+class CommitteeAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "ref")
+    search_fields = ("name", "short_name", "ref")
+    ordering = ("name",)
+    prepopulated_fields = {"ref": ("name",)}
+    inlines = (MeetingInline,)
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    fields = ("number", "title", "report_number", "contact_officer", "pages", "exempt")
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "committee", "date", "time", "venue")
+    list_filter = ("committee",)
+    list_select_related = ("committee",)
+    search_fields = ("committee__name", "committee__short_name", "venue", "agenda_items__title")
+    autocomplete_fields = ("committee",)
+    date_hierarchy = "date"
+    ordering = ("-date", "committee__name")
+    inlines = (AgendaItemInline,)
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ("number", "title", "meeting", "report_number", "contact_officer", "exempt")
+    list_filter = ("exempt", "meeting__committee")
+    list_select_related = ("meeting__committee",)
+    search_fields = ("title", "report_number", "contact_officer")
+    autocomplete_fields = ("meeting",)
+    date_hierarchy = "meeting__date"
+    ordering = ("-meeting__date", "number")
+
+
+class WorkstreamInline(admin.TabularInline):
+    model = Workstream
+    fields = ("position", "name", "ref", *ACCOUNTABLE_INLINE_FIELDS)
+    prepopulated_fields = {"ref": ("name",)}
+    autocomplete_fields = ("owner",)
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(AccountableAdmin):
+    list_display = ("name", rag_display, "stage", "owner", "due_date", "due_wording", "reports_to")
+    list_filter = ("rag", "stage", OWNER_FILTER, "reports_to")
+    list_select_related = ("owner", "reports_to")
+    search_fields = ("name", "ref", "description", "sponsor", "management_summary")
+    autocomplete_fields = ("owner", "reports_to")
+    filter_horizontal = ("managers",)
+    prepopulated_fields = {"ref": ("name",)}
+    ordering = ("name",)
+    inlines = (WorkstreamInline,)
+    fieldsets = (
+        (None, {"fields": ("name", "ref", "description", "stage", ("start_date", "start_wording"))}),
+        ("Accountability", {"fields": ACCOUNTABLE_FIELDS}),
+        ("Reporting", {"fields": ("sponsor", "report_authors", "reports_to", "management_summary", "managers")}),
+    )
+    history_list_display = ("rag", "stage", "owner", "due_date")
+
+
+class ProjectInline(admin.TabularInline):
+    model = Project
+    fields = ("position", "name", "ref", *ACCOUNTABLE_INLINE_FIELDS)
+    prepopulated_fields = {"ref": ("name",)}
+    autocomplete_fields = ("owner",)
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Workstream)
+class WorkstreamAdmin(AccountableAdmin):
+    list_display = ("name", "programme", rag_display, "owner", "due_date", "due_wording", "position")
+    list_filter = ("rag", "programme", OWNER_FILTER)
+    list_select_related = ("programme", "owner")
+    search_fields = ("name", "ref", "description")
+    autocomplete_fields = ("programme", "owner")
+    prepopulated_fields = {"ref": ("name",)}
+    ordering = ("programme__name", "position", "name")
+    inlines = (ProjectInline,)
+    fieldsets = (
+        (None, {"fields": ("programme", "name", "ref", "description", "position")}),
+        ("Accountability", {"fields": ACCOUNTABLE_FIELDS}),
+    )
+
+
+class ProjectUpdateInline(AppendOnlyInlineMixin, admin.StackedInline):
+    model = ProjectUpdate
+    fields = (
+        ("period_start", "period_end"),
+        ("rag_before", "rag"),
+        "key_progress",
+        "risks_issues",
+        "next_tasks",
+        ("author", "author_name"),
+        "recorded_at",
+    )
+    autocomplete_fields = ("author",)
+    ordering = ("-period_end", "-recorded_at")
+
+
+@admin.register(Project)
+class ProjectAdmin(AccountableAdmin):
+    list_display = ("name", "workstream", "programme", rag_display, "owner", "due_date", "due_wording")
+    list_filter = ("rag", "workstream__programme", "workstream", OWNER_FILTER)
+    list_select_related = ("workstream__programme", "owner")
+    search_fields = ("name", "ref", "description")
+    autocomplete_fields = ("workstream", "owner")
+    prepopulated_fields = {"ref": ("name",)}
+    ordering = ("workstream__programme__name", "workstream__position", "position", "name")
+    inlines = (ProjectUpdateInline,)
+    fieldsets = (
+        (None, {"fields": ("workstream", "name", "ref", "description", "position")}),
+        ("Accountability", {"fields": ACCOUNTABLE_FIELDS}),
+    )
+
+    @admin.display(description="Programme", ordering="workstream__programme__name")
+    def programme(self, obj):
+        return obj.workstream.programme
+
+    def save_formset(self, request, form, formset, change):
+        stamp_update_authors(request, formset)
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(ProjectUpdate)
+class ProjectUpdateAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("project", "period_end", rag_column("rag_before", "RAG before"), rag_display, "by", "recorded_at")
+    list_filter = ("rag", "project__workstream__programme", "project__workstream")
+    list_select_related = ("project", "author")
+    search_fields = ("key_progress", "risks_issues", "next_tasks", "project__name", "ref", "author_name")
+    autocomplete_fields = ("project", "author")
+    date_hierarchy = "period_end"
+    ordering = ("-period_end", "-recorded_at")
+    fields = (
+        "project",
+        ("period_start", "period_end"),
+        ("rag_before", "rag"),
+        "key_progress",
+        "risks_issues",
+        "next_tasks",
+        ("author", "author_name"),
+        "recorded_at",
+    )
+
+    @admin.display(description="By", ordering="author_name")
+    def by(self, obj):
+        if obj.author:
+            return obj.author.get_full_name() or obj.author.get_username()
+        return obj.author_name or "—"

@@ -1,0 +1,310 @@
+"""The Django admin: every model is registered and its pages work, RAG is shown
+in words, search works, history is kept, and updates are append-only."""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from actions.models import (
+    ActionItem,
+    ActionPlan,
+    ActionPlanSection,
+    ActionUpdate,
+    Finding,
+    Recommendation,
+    Review,
+    ReviewArea,
+    Status,
+)
+from core.models import RAG, Owner
+from programmes.models import AgendaItem, Committee, Meeting, Programme, Project, ProjectUpdate, Workstream
+
+APPS = {"core", "programmes", "actions"}
+EXPECTED_MODELS = {
+    Owner,
+    Committee,
+    Meeting,
+    AgendaItem,
+    Programme,
+    Workstream,
+    Project,
+    ProjectUpdate,
+    Review,
+    ReviewArea,
+    Finding,
+    Recommendation,
+    ActionPlan,
+    ActionPlanSection,
+    ActionItem,
+    ActionUpdate,
+}
+REGISTERED = sorted(
+    (model for model in admin.site._registry if model._meta.app_label in APPS),
+    key=lambda model: model._meta.label,
+)
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def oip(db):
+    """One of everything, wired together as the seeds would be."""
+    owner = Owner.objects.create(name="Lorna Blackwood", full_name="Lorna Blackwood", kind=Owner.Kind.PERSON)
+    committee = Committee.objects.create(
+        name="Improvement and Efficiency Sub-Committee", short_name="I&E sub-committee", ref="ie-sub"
+    )
+    meeting = Meeting.objects.create(committee=committee, date=datetime.date(2010, 6, 15), venue="Bromley Civic Centre")
+    AgendaItem.objects.create(meeting=meeting, number=1, title="Organisational Improvement Programme update")
+    programme = Programme.objects.create(
+        name="Organisational Improvement Programme",
+        ref="oip",
+        rag=RAG.AMBER,
+        owner=owner,
+        due_date=datetime.date(2011, 3, 31),
+        due_wording="end of March 2011",
+        reports_to=committee,
+    )
+    workstream = Workstream.objects.create(programme=programme, name="Customer access", ref="customer-access")
+    project = Project.objects.create(
+        workstream=workstream,
+        name="Contact centre consolidation",
+        ref="contact-centre",
+        rag=RAG.GREEN,
+        owner=owner,
+        due_date=datetime.date(2010, 12, 31),
+    )
+    ProjectUpdate.objects.create(
+        project=project, period_end=datetime.date(2010, 5, 31), key_progress="Business case agreed.", rag=RAG.GREEN
+    )
+    review = Review.objects.create(
+        ref="lec-2010",
+        title="London Efficiency Challenge 2010",
+        reviewing_body="Capital Ambition",
+        review_date=datetime.date(2010, 1, 20),
+    )
+    area = ReviewArea.objects.create(review=review, number=1, title="Leadership", ref="lec-2010-1")
+    Finding.objects.create(area=area, number=1, text="Strong political leadership.", ref="lec-2010-1-f1")
+    recommendation = Recommendation.objects.create(
+        area=area, number=1, text="Publish a single improvement plan.", ref="lec-2010-1-r1", owner=owner
+    )
+    plan = ActionPlan.objects.create(review=review, ref="lec-2010-plan", title="LEC action plan")
+    section = ActionPlanSection.objects.create(plan=plan, number=1, title="Leadership", area=area, ref="lec-plan-1")
+    action = ActionItem.objects.create(
+        title="Draft the improvement plan",
+        section=section,
+        rag=RAG.AMBER,
+        owner=owner,
+        due_date=datetime.date(2010, 6, 30),
+        due_wording="by end of June 2010",
+        status=Status.IN_PROGRESS,
+    )
+    action.recommendations.add(recommendation)
+    update = ActionUpdate.objects.create(action=action, note="First draft circulated.", rag_after=RAG.AMBER)
+    return {"owner": owner, "project": project, "action": action, "update": update, "recommendation": recommendation}
+
+
+def form_data(response):
+    """The POST data a browser would send back, unchanged, from an admin change form.
+
+    Existing inline rows are posted as they are; extra (blank) inline forms are left out.
+    """
+    context = response.context
+    data = {}
+    forms = [context["adminform"].form]
+    for inline_admin_formset in context["inline_admin_formsets"]:
+        formset = inline_admin_formset.formset
+        management = formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        data[management.add_prefix("TOTAL_FORMS")] = formset.initial_form_count()
+        forms.extend(formset.initial_forms)
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            data[form[name].html_name] = "on" if value is True else value
+    return data
+
+
+def test_every_model_is_registered():
+    assert set(REGISTERED) == EXPECTED_MODELS
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_changelist_and_change_page(admin_client, oip, model):
+    response = admin_client.get(admin_url(model, "changelist"))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count >= 1
+
+    obj = model.objects.first()
+    response = admin_client.get(admin_url(model, "change", obj.pk))
+    assert response.status_code == 200
+
+    response = admin_client.get(admin_url(model, "add"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_changelist_search(admin_client, oip, model):
+    """Every changelist is searchable, and an impossible term finds nothing."""
+    model_admin = admin.site._registry[model]
+    assert model_admin.search_fields
+    response = admin_client.get(admin_url(model, "changelist"), {"q": "zzqx-no-such-thing"})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 0
+
+
+def test_action_changelist_shows_rag_word_owner_and_due_wording(admin_client, oip):
+    response = admin_client.get(reverse("admin:actions_actionitem_changelist"))
+    content = response.content.decode()
+    assert "Amber" in content
+    assert "Lorna Blackwood" in content
+    assert "by end of June 2010" in content
+
+
+def test_action_changelist_filters_by_rag_and_owner(admin_client, oip):
+    url = reverse("admin:actions_actionitem_changelist")
+    response = admin_client.get(url, {"rag__exact": RAG.AMBER, "owner__id__exact": oip["owner"].pk})
+    assert list(response.context["cl"].result_list) == [oip["action"]]
+    response = admin_client.get(url, {"rag__exact": RAG.RED})
+    assert response.context["cl"].result_count == 0
+
+
+def test_search_finds_by_title_word(admin_client, oip):
+    response = admin_client.get(reverse("admin:actions_actionitem_changelist"), {"q": "improvement"})
+    assert list(response.context["cl"].result_list) == [oip["action"]]
+
+    response = admin_client.get(reverse("admin:programmes_project_changelist"), {"q": "consolidation"})
+    assert list(response.context["cl"].result_list) == [oip["project"]]
+
+
+def test_action_changelist_queries_do_not_grow_per_row(admin_client, oip, django_assert_max_num_queries):
+    url = reverse("admin:actions_actionitem_changelist")
+    with CaptureQueriesContext(connection) as one_row:
+        admin_client.get(url)
+    action = oip["action"]
+    for n in range(5):
+        other_owner = Owner.objects.create(name=f"Team {n}")
+        ActionItem.objects.create(title=f"Another action {n}", section=action.section, owner=other_owner)
+    with django_assert_max_num_queries(len(one_row)):
+        response = admin_client.get(url)
+    assert response.context["cl"].result_count == 6
+
+
+def test_project_history_lists_admin_edit(admin_client, oip):
+    project = oip["project"]
+    change_url = reverse("admin:programmes_project_change", args=[project.pk])
+    data = form_data(admin_client.get(change_url))
+    data["rag"] = RAG.RED
+    data["due_wording"] = "by Christmas"
+
+    response = admin_client.post(change_url, data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    project.refresh_from_db()
+    assert project.rag == RAG.RED
+
+    history_url = reverse("admin:programmes_project_history", args=[project.pk])
+    response = admin_client.get(history_url)
+    assert response.status_code == 200
+    assert project.history.count() == 2
+    latest = project.history.first()
+    assert latest.history_type == "~"
+    assert latest.history_user.is_superuser
+    content = response.content.decode()
+    assert "Changed" in content
+    assert "by Christmas" in content
+    # The update inline was posted back untouched, so it was not duplicated or altered.
+    assert project.updates.count() == 1
+
+
+def test_existing_action_update_cannot_be_changed(admin_client, oip):
+    update = oip["update"]
+    change_url = reverse("admin:actions_actionupdate_change", args=[update.pk])
+
+    response = admin_client.get(change_url)
+    assert response.status_code == 200
+    assert 'name="_save"' not in response.content.decode()
+    assert 'name="note"' not in response.content.decode()
+
+    response = admin_client.post(
+        change_url,
+        {"action": update.action_id, "update_date": "2010-06-01", "note": "Rewritten history.", "recorded_at_0": ""},
+    )
+    assert response.status_code == 403
+    update.refresh_from_db()
+    assert update.note == "First draft circulated."
+
+    response = admin_client.post(reverse("admin:actions_actionupdate_delete", args=[update.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert ActionUpdate.objects.filter(pk=update.pk).exists()
+
+
+def test_existing_project_update_cannot_be_changed(admin_client, oip):
+    update = oip["project"].updates.get()
+    change_url = reverse("admin:programmes_projectupdate_change", args=[update.pk])
+    response = admin_client.post(change_url, {"project": update.project_id, "key_progress": "Rewritten."})
+    assert response.status_code == 403
+    update.refresh_from_db()
+    assert update.key_progress == "Business case agreed."
+
+
+def test_action_update_can_be_added_and_is_credited_to_the_admin(admin_client, admin_user, oip):
+    response = admin_client.post(
+        reverse("admin:actions_actionupdate_add"),
+        {
+            "action": oip["action"].pk,
+            "update_date": "2010-06-20",
+            "note": "Plan approved by COE.",
+            "rag_after": RAG.GREEN,
+            "recorded_at_0": "2010-06-20",
+            "recorded_at_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    added = ActionUpdate.objects.get(note="Plan approved by COE.")
+    assert added.author == admin_user
+
+
+def test_project_inline_shows_existing_updates_read_only_and_accepts_new(admin_client, admin_user, oip):
+    project = oip["project"]
+    change_url = reverse("admin:programmes_project_change", args=[project.pk])
+    response = admin_client.get(change_url)
+    inline = response.context["inline_admin_formsets"][0]
+    assert inline.formset.model is ProjectUpdate
+    assert not inline.has_change_permission
+    assert not inline.has_delete_permission
+    assert inline.has_add_permission
+
+    data = form_data(response)
+    data["updates-TOTAL_FORMS"] = 2
+    data.update(
+        {
+            "updates-1-project": project.pk,
+            "updates-1-period_end": "2010-06-30",
+            "updates-1-key_progress": "Site chosen.",
+            "updates-1-rag": RAG.GREEN,
+            "updates-1-recorded_at_0": "2010-07-01",
+            "updates-1-recorded_at_1": "09:00:00",
+        }
+    )
+    response = admin_client.post(change_url, data)
+    assert response.status_code == 302
+    assert project.updates.count() == 2
+    new = project.updates.get(key_progress="Site chosen.")
+    assert new.author == admin_user
+    assert project.updates.get(key_progress="Business case agreed.").rag == RAG.GREEN
+
+
+def test_recommendation_page_lists_answering_actions(admin_client, oip):
+    response = admin_client.get(reverse("admin:actions_recommendation_change", args=[oip["recommendation"].pk]))
+    content = response.content.decode()
+    assert "actions answering this recommendation" in content.lower()
+    assert "Draft the improvement plan" in content
+    assert "by end of June 2010" in content
