@@ -97,7 +97,7 @@ class Recommendation(Accountable):
     text = models.TextField()
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RECOMMENDATION)
     ref = models.SlugField(max_length=60, unique=True)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords()
 
     objects = RefManager.from_queryset(AccountableQuerySet)()
 
@@ -128,6 +128,14 @@ class ActionPlan(models.Model):
     dated = models.CharField(max_length=60, blank=True, help_text="As written, e.g. “April 2010”.")
     approved_by = models.CharField(max_length=200, blank=True)
     approved_on = models.DateField(null=True, blank=True)
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_plans",
+        help_text="The programme that delivers this plan; its managers may edit the plan's actions.",
+    )
 
     objects = RefManager()
 
@@ -218,7 +226,7 @@ class ActionItem(Accountable):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     completed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords()
 
     objects = RefManager.from_queryset(ActionItemQuerySet)()
 
@@ -278,9 +286,25 @@ class ActionUpdate(models.Model):
     class Meta:
         ordering = ["action", "-update_date", "-recorded_at"]
         get_latest_by = ["update_date", "recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rag_before__in=[*RAG.values, ""]) & Q(rag_after__in=[*RAG.values, ""]),
+                name="action_update_rags_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status_before__in=[*Status.values, ""]) & Q(status_after__in=[*Status.values, ""]),
+                name="action_update_statuses_valid",
+            ),
+            models.CheckConstraint(condition=~Q(note=""), name="action_update_has_note"),
+        ]
 
     def __str__(self):
-        return f"{self.action}: {self.update_date:%-d %b %Y}"
+        return f"{self.action}: {self.update_date:%d %b %Y}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Action updates are append-only: record a new update instead.")
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         return (self.ref,)
@@ -293,3 +317,29 @@ class ActionUpdate(models.Model):
         if self.author:
             return self.author.get_full_name() or self.author.get_username()
         return self.author_name or "—"
+
+
+class DueDateRevision(models.Model):
+    """A change to an action's due date. The first revision's `old_date` is the
+    original deadline; all are kept so committees see how often it slipped."""
+
+    action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="due_date_revisions")
+    old_date = models.DateField(null=True, blank=True)
+    new_date = models.DateField(null=True, blank=True)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["action", "changed_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="due_date_revision_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.action}: {self.old_date} → {self.new_date}"
+
+    def get_absolute_url(self):
+        return self.action.get_absolute_url()

@@ -8,7 +8,7 @@ rate it with the same RAG scale, so those live here rather than in either.
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -113,6 +113,44 @@ class AccountableQuerySet(models.QuerySet):
         return self.filter(owner__in=Owner.objects.for_user(user))
 
 
+class EditConflict(Exception):
+    """Someone else saved the item after this user opened it."""
+
+    def __init__(self, current, expected_version):
+        self.current = current
+        self.expected_version = expected_version
+        super().__init__(f"{current} was changed by someone else (now version {current.version})")
+
+    def changes(self):
+        """(field label, value then, value now) for what the other person changed."""
+        history = getattr(self.current, "history", None)
+        if history is None:
+            return []
+        records = list(history.filter(version__gte=self.expected_version).order_by("history_date"))
+        if len(records) < 2:
+            return []
+        delta = records[-1].diff_against(records[0], excluded_fields=["version"])
+        changes = []
+        for change in delta.changes:
+            field = self.current._meta.get_field(change.field)
+            changes.append((field.verbose_name, _display(field, change.old), _display(field, change.new)))
+        return changes
+
+    @property
+    def changed_by(self):
+        history = getattr(self.current, "history", None)
+        record = history.select_related("history_user").first() if history is not None else None
+        return record.history_user if record else None
+
+
+def _display(field, value):
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation and value is not None:
+        return str(field.related_model._default_manager.filter(pk=value).first() or value)
+    return "—" if value in (None, "") else str(value)
+
+
 class Accountable(models.Model):
     """Every programme, workstream, project, recommendation and action has a RAG,
     an accountable owner and a due date.
@@ -146,6 +184,29 @@ class Accountable(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(rag__in=RAG.values), name="%(app_label)s_%(class)s_rag_valid"),
         ]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+    def save_if_unchanged(self, expected_version, **kwargs):
+        """Save only if nobody else has saved since `expected_version` was read.
+
+        The conditional UPDATE takes the row's write lock, so of two people who
+        opened the same form, the second to save finds no row at their version
+        and gets EditConflict instead of silently overwriting the first.
+        """
+        with transaction.atomic():
+            claimed = (
+                type(self)
+                ._default_manager.filter(pk=self.pk, version=expected_version)
+                .update(version=expected_version)
+            )
+            if not claimed:
+                raise EditConflict(type(self)._default_manager.get(pk=self.pk), expected_version)
+            self.version = expected_version
+            self.save(**kwargs)
 
     @property
     def is_complete(self):

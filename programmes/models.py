@@ -69,7 +69,7 @@ class Meeting(models.Model):
         constraints = [models.UniqueConstraint(fields=["committee", "date"], name="one_meeting_per_committee_per_day")]
 
     def __str__(self):
-        return f"{self.committee.short_name or self.committee.name}, {self.date:%-d %B %Y}"
+        return f"{self.committee.short_name or self.committee.name}, {self.date:%d %B %Y}"
 
     def natural_key(self):
         return (self.committee.ref, self.date.isoformat())
@@ -151,7 +151,7 @@ class Programme(Accountable):
         related_name="managed_programmes",
         help_text="Programme managers may edit everything within this programme.",
     )
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords()
 
     objects = RefManager.from_queryset(ProgrammeQuerySet)()
 
@@ -179,7 +179,7 @@ class Workstream(Accountable):
     ref = models.SlugField(max_length=60, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within the programme.")
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords()
 
     objects = RefManager.from_queryset(AccountableQuerySet)()
 
@@ -213,7 +213,7 @@ class Project(Accountable):
     ref = models.SlugField(max_length=60, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within the workstream.")
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords()
 
     objects = RefManager.from_queryset(ProjectQuerySet)()
 
@@ -261,13 +261,21 @@ class ProjectUpdate(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(rag__in=RAG.values), name="project_update_rag_valid"),
             models.CheckConstraint(
+                condition=models.Q(rag_before__in=[*RAG.values, ""]), name="project_update_rag_before_valid"
+            ),
+            models.CheckConstraint(
                 condition=models.Q(period_start__isnull=True) | models.Q(period_start__lte=models.F("period_end")),
                 name="project_update_period_in_order",
             ),
         ]
 
     def __str__(self):
-        return f"{self.project} to {self.period_end:%-d %b %Y}"
+        return f"{self.project} to {self.period_end:%d %b %Y}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Project updates are append-only: record a new update instead.")
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         return (self.ref,)
