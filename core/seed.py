@@ -9,7 +9,10 @@ natural key, and roll back everything loaded before it.
 Objects are matched to existing rows by natural key, so loading twice updates
 rather than duplicates. When a row already exists only the fields the fixture
 gives are written: links the fixtures leave out (an Owner's login and team
-members, say) survive a reload.
+members, say) and the optimistic-locking version survive a reload. Project and
+action updates are append-only, so existing ones are left untouched. Rows the
+loader creates get a "created" history record (raw saves skip
+django-simple-history).
 """
 
 import json
@@ -22,8 +25,12 @@ from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, router, transaction
+from simple_history.utils import get_history_manager_for_model
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+# Models whose rows are append-only (their save() refuses updates): an existing row is left as it is.
+APPEND_ONLY = {"programmes.projectupdate", "actions.actionupdate"}
 
 
 class SeedError(Exception):
@@ -88,9 +95,13 @@ def _load_object(path, data, using):
         instance._state.adding = not exists  # so uniqueness checks skip the row being updated
         instance.full_clean()
         update_fields = _update_fields(model, data) if exists else None
+        if exists and data.get("model", "").lower() in APPEND_ONLY:
+            return 1  # already recorded; updates are never rewritten
         # A savepoint, so a database error on PostgreSQL leaves the transaction usable for the message.
         with transaction.atomic(using=using):
             deserialized.save(using=using, update_fields=update_fields)
+            if not exists:
+                _record_history(model, instance, using)
     except (
         DeserializationError,
         FieldDoesNotExist,
@@ -102,6 +113,14 @@ def _load_object(path, data, using):
     ) as exc:
         raise SeedError(f"{_display(path)}: {label}: {_explain(model, data, exc, using)}") from exc
     return 1
+
+
+def _record_history(model, instance, using):
+    """Raw saves skip django-simple-history, so give a newly created row its "created" history record."""
+    if getattr(model._meta, "simple_history_manager_attribute", None) is None:
+        return
+    manager = get_history_manager_for_model(model).db_manager(using)
+    manager.bulk_history_create([instance], default_change_reason="Loaded from the 2010 seed fixtures")
 
 
 def _update_fields(model, data):
