@@ -19,4 +19,5 @@ class Command(BaseCommand):
             result = load_seed_data(options["fixtures"] or None, using=options["database"])
         except SeedError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS(str(result)))
+        if options["verbosity"] >= 1:
+            self.stdout.write(self.style.SUCCESS(str(result)))
