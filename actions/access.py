@@ -1,14 +1,22 @@
 """One access helper per object type: fetch with everything the page needs,
-and check the user may see (or, with write=True, change) it."""
+and check the user may see it or, with write=True, change it.
 
+Every council login may read; writes follow the model's can_be_*_by rules and
+are refused with 403 (the POST itself, not just a hidden button).
+"""
+
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from actions.models import ActionItem, ActionPlanSection, ActionUpdate, Recommendation, Review, ReviewArea
 
+# What deciding an action's programme (and so its managers) needs joined.
+ACTION_PARENTS = ["owner", "project__workstream", "workstream", "section__plan"]
+
 
 def _actions():
-    return ActionItem.objects.select_related("owner").with_last_update()
+    return ActionItem.objects.select_related(*ACTION_PARENTS).with_last_update()
 
 
 def get_review_for_user(request, ref):
@@ -44,20 +52,34 @@ def get_review_for_user(request, ref):
     return get_object_or_404(queryset, ref=ref)
 
 
-def get_recommendation_for_user(request, ref):
+def get_recommendation_for_user(request, ref, write=False):
     queryset = Recommendation.objects.select_related("owner", "area__review").prefetch_related(
-        Prefetch("actions", queryset=_actions())
+        Prefetch("actions", queryset=_actions()), "area__review__action_plans"
     )
-    return get_object_or_404(queryset, ref=ref)
+    recommendation = get_object_or_404(queryset, ref=ref)
+    if write and not recommendation.can_be_edited_by(request.user):
+        raise PermissionDenied("Only the managers of the programme delivering this review can change it.")
+    return recommendation
 
 
-def get_action_for_user(request, ref):
-    """The action with its owner, parents and sources joined, and its timeline
-    and the recommendations it answers prefetched."""
+def get_action_for_user(request, ref, write=False, edit=False):
+    """The action with its owner, parents and sources joined, and its
+    timeline, due-date revisions and recommendations prefetched.
+
+    write=True: the user must be allowed to record progress (owner, their
+    team, or a manager of its programme); edit=True: to change the action
+    itself (managers).
+    """
     queryset = ActionItem.objects.select_related(
-        "owner", "section__plan", "workstream__programme", "project", "arising_from__committee"
+        *ACTION_PARENTS, "project", "workstream__programme", "section__plan", "arising_from__committee"
     ).prefetch_related(
         Prefetch("updates", queryset=ActionUpdate.objects.select_related("author")),
         Prefetch("recommendations", queryset=Recommendation.objects.select_related("area")),
+        "due_date_revisions__changed_by",
     )
-    return get_object_or_404(queryset, ref=ref)
+    action = get_object_or_404(queryset, ref=ref)
+    if write and not action.can_be_updated_by(request.user):
+        raise PermissionDenied("Only the action's owner, their team or its programme's managers can update it.")
+    if edit and not action.can_be_edited_by(request.user):
+        raise PermissionDenied("Only the managers of this action's programme can change it.")
+    return action

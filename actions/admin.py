@@ -6,6 +6,7 @@ from actions.models import (
     ActionPlan,
     ActionPlanSection,
     ActionUpdate,
+    DueDateRevision,
     Finding,
     Recommendation,
     Review,
@@ -274,3 +275,22 @@ class ActionUpdateAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="By", ordering="author_name")
     def by(self, obj):
         return obj.author_display
+
+
+@admin.register(DueDateRevision)
+class DueDateRevisionAdmin(admin.ModelAdmin):
+    """Read-only: revisions are written by the action update form, never edited."""
+
+    list_display = ["action", "old_date", "new_date", "reason", "changed_by", "changed_at"]
+    list_select_related = ["action", "changed_by"]
+    search_fields = ["action__title", "reason"]
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.models import RAG, Accountable, AccountableQuerySet
+from core.permissions import manages, owns_or_manages
 from programmes.models import Meeting, Project, RefManager, Workstream, new_ref
 
 
@@ -116,6 +117,15 @@ class Recommendation(Accountable):
 
     def get_absolute_url(self):
         return reverse("actions:recommendation", args=[self.ref])
+
+    def can_be_edited_by(self, user, programme_ids=None):
+        """Managers of a programme delivering the review's action plan.
+        `programme_ids` are those programmes when the caller already has them."""
+        if programme_ids is None:
+            programme_ids = [plan.programme_id for plan in self.area.review.action_plans.all()]
+        return any(manages(user, pid, "actions.change_recommendation") for pid in programme_ids) or manages(
+            user, None, "actions.change_recommendation"
+        )
 
 
 class ActionPlan(models.Model):
@@ -249,6 +259,32 @@ class ActionItem(Accountable):
 
     def get_absolute_url(self):
         return reverse("actions:detail", args=[self.ref])
+
+    @property
+    def programme_id(self):
+        """The programme that delivers this action, through its project,
+        workstream or action plan (callers select_related those)."""
+        if self.project_id:
+            return self.project.workstream.programme_id
+        if self.workstream_id:
+            return self.workstream.programme_id
+        if self.section_id:
+            return self.section.plan.programme_id
+        return None
+
+    def can_be_updated_by(self, user):
+        """Progress updates: the owner (or their team) or a manager of its programme."""
+        return owns_or_manages(user, self.owner_id, self.programme_id, "actions.add_actionupdate")
+
+    def can_be_edited_by(self, user):
+        """Changing the action itself: managers of its programme."""
+        return manages(user, self.programme_id, "actions.change_actionitem")
+
+    @property
+    def original_due_date(self):
+        """The first deadline set, before any revision (uses prefetched revisions)."""
+        revisions = list(self.due_date_revisions.all())
+        return revisions[0].old_date if revisions else self.due_date
 
     @property
     def is_closed(self):

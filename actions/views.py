@@ -1,7 +1,26 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
-from actions.access import get_action_for_user, get_recommendation_for_user, get_review_for_user
-from actions.models import Review
+from actions.access import (
+    ACTION_PARENTS,
+    get_action_for_user,
+    get_recommendation_for_user,
+    get_review_for_user,
+)
+from actions.filters import ActionFilter
+from actions.forms import ActionForm, ActionUpdateForm, RecommendationForm
+from actions.models import ActionItem, Recommendation, Review, ReviewArea
+from actions.services import record_action_update
+from core.forms import add_conflict_error, save_from_request
+from core.history import history_entries
+from core.models import EditConflict
+from core.permissions import manages
+
+PAGE_SIZE = 25
 
 
 def review_list(request):
@@ -15,9 +34,118 @@ def review_detail(request, ref):
 
 def recommendation_detail(request, ref):
     recommendation = get_recommendation_for_user(request, ref)
-    return render(request, "actions/recommendation_detail.html", {"recommendation": recommendation})
+    return render(
+        request,
+        "actions/recommendation_detail.html",
+        {"recommendation": recommendation, "can_edit": recommendation.can_be_edited_by(request.user)},
+    )
+
+
+def action_list(request):
+    actions = ActionItem.objects.select_related(*ACTION_PARENTS).with_last_update()
+    filterset = ActionFilter(request.GET, queryset=actions)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The recommendations each row answers, fetched once for the whole page.
+    prefetch_related_objects(
+        page.object_list, Prefetch("recommendations", Recommendation.objects.select_related("area"))
+    )
+    return render(request, "actions/action_list.html", {"filter": filterset, "page": page})
 
 
 def action_detail(request, ref):
     action = get_action_for_user(request, ref)
-    return render(request, "actions/action_detail.html", {"action": action})
+    user = request.user
+    context = {
+        "action": action,
+        "can_update": action.can_be_updated_by(user),
+        "can_edit": action.can_be_edited_by(user),
+        "history": history_entries(action) if manages(user, action.programme_id, "actions.view_actionitem") else None,
+    }
+    return render(request, "actions/action_detail.html", context)
+
+
+def action_update(request, ref):
+    action = get_action_for_user(request, ref, write=True)
+    form = ActionUpdateForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_action_update(
+                action=action,
+                user=request.user,
+                expected_version=data["version"],
+                note=data["note"],
+                update_date=data["update_date"],
+                rag=data["rag"],
+                status=data["status"],
+                completed_on=data.get("completed_on"),
+                due_date=data.get("due_date"),
+                due_change_reason=data.get("due_change_reason", ""),
+            )
+        except EditConflict as conflict:
+            add_conflict_error(form, conflict)
+            action = get_action_for_user(request, ref, write=True)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Update saved for “{action.title}”.")
+            return redirect(action)
+    return render(request, "actions/action_update.html", {"action": action, "form": form})
+
+
+def action_create(request):
+    if not request.user.has_perm("actions.add_actionitem"):
+        raise PermissionDenied("Only programme managers can add actions.")
+    form = ActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # The new action's programme comes from the workstream, project or
+        # plan section chosen, so the check can only happen after validation.
+        if not form.instance.can_be_edited_by(request.user):
+            form.add_error(
+                None,
+                "You can only add actions to a programme you manage: choose one of its "
+                "workstreams, projects or action-plan sections.",
+            )
+        elif action := save_from_request(request, form, "Action “{obj.title}” created."):
+            return redirect(action)
+    return render(
+        request, "form_page.html", {"form": form, "title": "New action", "cancel_url": reverse("actions:list")}
+    )
+
+
+def action_edit(request, ref):
+    action = get_action_for_user(request, ref, edit=True)
+    form = ActionForm(request.POST or None, instance=action)
+    if saved := save_from_request(request, form, "Action “{obj.title}” saved."):
+        return redirect(saved)
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "title": f"Edit action: {action.title}", "cancel_url": action.get_absolute_url()},
+    )
+
+
+def recommendation_create(request, area_ref):
+    area = get_object_or_404(
+        ReviewArea.objects.select_related("review").prefetch_related("review__action_plans"), ref=area_ref
+    )
+    recommendation = Recommendation(area=area)
+    programme_ids = [plan.programme_id for plan in area.review.action_plans.all()]
+    if not recommendation.can_be_edited_by(request.user, programme_ids):
+        raise PermissionDenied("Only the managers of the programme delivering this review can add to it.")
+    form = RecommendationForm(request.POST or None, instance=recommendation, initial={"area": area})
+    if saved := save_from_request(request, form, "Recommendation added."):
+        return redirect(saved)
+    return render(request, "form_page.html", {"form": form, "title": f"New recommendation in {area}"})
+
+
+def recommendation_edit(request, ref):
+    recommendation = get_recommendation_for_user(request, ref, write=True)
+    form = RecommendationForm(request.POST or None, instance=recommendation)
+    if saved := save_from_request(request, form, "Recommendation saved."):
+        return redirect(saved)
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "title": f"Edit recommendation {recommendation.area.number}.{recommendation.number}"},
+    )

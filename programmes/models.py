@@ -4,6 +4,7 @@ committees they report to."""
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.models import RAG, Accountable, AccountableQuerySet
+from core.permissions import manages, owns_or_manages
 
 
 def new_ref():
@@ -167,6 +169,13 @@ class Programme(Accountable):
     def get_absolute_url(self):
         return reverse("programmes:detail", args=[self.ref])
 
+    def can_be_edited_by(self, user):
+        return manages(user, self.pk, "programmes.change_programme")
+
+    def clean(self):
+        if self.start_date and self.due_date and self.due_date < self.start_date:
+            raise ValidationError({"due_date": "The proposed end date cannot be before the start date."})
+
     def rolled_up_rag(self):
         """The worst RAG among the programme's projects (uses prefetched rows)."""
         ratings = [p.rag for w in self.workstreams.all() for p in w.projects.all() if RAG.severity(p.rag) is not None]
@@ -198,6 +207,9 @@ class Workstream(Accountable):
 
     def get_absolute_url(self):
         return f"{self.programme.get_absolute_url()}#workstream-{self.ref}"
+
+    def can_be_edited_by(self, user):
+        return manages(user, self.programme_id, "programmes.change_workstream")
 
 
 class ProjectQuerySet(AccountableQuerySet):
@@ -232,6 +244,18 @@ class Project(Accountable):
 
     def get_absolute_url(self):
         return reverse("programmes:project", args=[self.ref])
+
+    @property
+    def programme_id(self):
+        return self.workstream.programme_id
+
+    def can_be_updated_by(self, user):
+        """Progress updates: the project's owner (or their team) or a manager of its programme."""
+        return owns_or_manages(user, self.owner_id, self.programme_id, "programmes.add_projectupdate")
+
+    def can_be_edited_by(self, user):
+        """Changing the project itself (name, owner, workstream): its programme's managers."""
+        return manages(user, self.programme_id, "programmes.change_project")
 
 
 class ProjectUpdate(models.Model):

@@ -5,6 +5,14 @@ from programmes import views
 app_name = "programmes"
 urlpatterns = [
     path("", views.programme_list, name="list"),
-    path("<slug:ref>/", views.programme_detail, name="detail"),
+    path("new/", views.programme_create, name="create"),
+    path("projects/", views.project_list, name="projects"),
     path("projects/<slug:ref>/", views.project_detail, name="project"),
+    path("projects/<slug:ref>/update/", views.project_update, name="project_update"),
+    path("projects/<slug:ref>/edit/", views.project_edit, name="project_edit"),
+    path("workstreams/<slug:ref>/edit/", views.workstream_edit, name="workstream_edit"),
+    path("workstreams/<slug:ref>/projects/new/", views.project_create, name="project_create"),
+    path("<slug:ref>/", views.programme_detail, name="detail"),
+    path("<slug:ref>/edit/", views.programme_edit, name="edit"),
+    path("<slug:ref>/workstreams/new/", views.workstream_create, name="workstream_create"),
 ]

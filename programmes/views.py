@@ -1,8 +1,20 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
 
 from actions.models import ActionItem
-from programmes.access import get_programme_for_user, get_project_for_user
-from programmes.models import Programme
+from core.forms import add_conflict_error, save_from_request
+from core.history import history_entries
+from core.models import EditConflict
+from core.permissions import manages
+from programmes.access import get_programme_for_user, get_project_for_user, get_workstream_for_user
+from programmes.filters import ProjectFilter
+from programmes.forms import ProgrammeForm, ProjectForm, ProjectUpdateForm, WorkstreamForm
+from programmes.models import Programme, Project, Workstream
+from programmes.services import record_project_update
+
+PAGE_SIZE = 25
 
 
 def programme_list(request):
@@ -11,10 +23,118 @@ def programme_list(request):
 
 def programme_detail(request, ref):
     programme = get_programme_for_user(request, ref)
-    return render(request, "programmes/programme_detail.html", {"programme": programme})
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {"programme": programme, "can_edit": programme.can_be_edited_by(request.user)},
+    )
+
+
+def programme_create(request):
+    if not request.user.has_perm("programmes.add_programme"):
+        raise PermissionDenied("Only programme managers can create programmes.")
+    form = ProgrammeForm(request.POST or None)
+    if programme := save_from_request(request, form, "Programme “{obj}” created."):
+        programme.managers.add(request.user)
+        return redirect(programme)
+    return render(request, "form_page.html", {"form": form, "title": "New programme"})
+
+
+def programme_edit(request, ref):
+    programme = get_programme_for_user(request, ref, write=True)
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if saved := save_from_request(request, form, "Programme “{obj}” saved."):
+        return redirect(saved)
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "title": f"Edit programme: {programme}", "cancel_url": programme.get_absolute_url()},
+    )
+
+
+def workstream_create(request, ref):
+    programme = get_programme_for_user(request, ref, write=True)
+    form = WorkstreamForm(request.POST or None, instance=Workstream(programme=programme))
+    if saved := save_from_request(request, form, "Workstream “{obj}” added."):
+        return redirect(saved)
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "title": f"New workstream in {programme}", "cancel_url": programme.get_absolute_url()},
+    )
+
+
+def workstream_edit(request, ref):
+    workstream = get_workstream_for_user(request, ref, write=True)
+    form = WorkstreamForm(request.POST or None, instance=workstream)
+    if saved := save_from_request(request, form, "Workstream “{obj}” saved."):
+        return redirect(saved)
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "title": f"Edit workstream: {workstream}", "cancel_url": workstream.get_absolute_url()},
+    )
+
+
+def project_list(request):
+    projects = Project.objects.select_related("owner", "workstream__programme").with_last_update()
+    filterset = ProjectFilter(request.GET, queryset=projects)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "programmes/project_list.html", {"filter": filterset, "page": page})
 
 
 def project_detail(request, ref):
     project = get_project_for_user(request, ref)
-    actions = ActionItem.objects.filter(project=project).select_related("owner").with_last_update()
-    return render(request, "programmes/project_detail.html", {"project": project, "actions": actions})
+    user = request.user
+    context = {
+        "project": project,
+        "actions": ActionItem.objects.filter(project=project).select_related("owner").with_last_update(),
+        "can_update": project.can_be_updated_by(user),
+        "can_edit": project.can_be_edited_by(user),
+        "history": history_entries(project) if manages(user, project.programme_id, "programmes.view_project") else None,
+    }
+    return render(request, "programmes/project_detail.html", context)
+
+
+def project_create(request, ref):
+    workstream = get_workstream_for_user(request, ref, write=True)
+    form = ProjectForm(request.POST or None, initial={"workstream": workstream}, programme=workstream.programme)
+    if saved := save_from_request(request, form, "Project “{obj}” added."):
+        return redirect(saved)
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "title": f"New project in {workstream}", "cancel_url": workstream.get_absolute_url()},
+    )
+
+
+def project_edit(request, ref):
+    project = get_project_for_user(request, ref, edit=True)
+    form = ProjectForm(request.POST or None, instance=project, programme=project.workstream.programme)
+    if saved := save_from_request(request, form, "Project “{obj}” saved."):
+        return redirect(saved)
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "title": f"Edit project: {project}", "cancel_url": project.get_absolute_url()},
+    )
+
+
+def project_update(request, ref):
+    project = get_project_for_user(request, ref, write=True)
+    form = ProjectUpdateForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            record_project_update(
+                project=project, user=request.user, expected_version=data.pop("version"), rag=data.pop("rag"), **data
+            )
+        except EditConflict as conflict:
+            add_conflict_error(form, conflict)
+            project = get_project_for_user(request, ref, write=True)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Update saved for “{project}”.")
+            return redirect(project)
+    return render(request, "programmes/project_update.html", {"project": project, "form": form})

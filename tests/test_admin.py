@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,13 +15,14 @@ from actions.models import (
     ActionPlan,
     ActionPlanSection,
     ActionUpdate,
+    DueDateRevision,
     Finding,
     Recommendation,
     Review,
     ReviewArea,
     Status,
 )
-from core.models import RAG, Owner
+from core.models import RAG, Owner, ReminderDigest
 from programmes.models import AgendaItem, Committee, Meeting, Programme, Project, ProjectUpdate, Workstream
 
 APPS = {"core", "programmes", "actions"}
@@ -41,6 +43,8 @@ EXPECTED_MODELS = {
     ActionPlanSection,
     ActionItem,
     ActionUpdate,
+    DueDateRevision,
+    ReminderDigest,
 }
 REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label in APPS),
@@ -106,6 +110,12 @@ def oip(db):
     )
     action.recommendations.add(recommendation)
     update = ActionUpdate.objects.create(action=action, note="First draft circulated.", rag_after=RAG.AMBER)
+    DueDateRevision.objects.create(
+        action=action, old_date=datetime.date(2010, 5, 31), new_date=action.due_date, reason="Waiting for COE"
+    )
+    ReminderDigest.objects.create(
+        user=get_user_model().objects.first(), sent_on=datetime.date(2010, 6, 1), item_count=1
+    )
     return {"owner": owner, "project": project, "action": action, "update": update, "recommendation": recommendation}
 
 
@@ -148,7 +158,9 @@ def test_changelist_and_change_page(admin_client, oip, model):
     assert response.status_code == 200
 
     response = admin_client.get(admin_url(model, "add"))
-    assert response.status_code == 200
+    # Records written only by the application (revisions, reminder digests) cannot be added by hand.
+    can_add = admin.site._registry[model].has_add_permission(response.wsgi_request)
+    assert response.status_code == (200 if can_add else 403)
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)

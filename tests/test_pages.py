@@ -43,7 +43,7 @@ def test_programme_overview_runs_constant_queries(
 ):
     build_programme(programme, projects, officer_team)
     client.force_login(officer)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(8):
         response = client.get(programme.get_absolute_url())
     assert response.status_code == 200
     assert response.content.count(b'data-project="') == projects
@@ -138,7 +138,7 @@ def test_action_page_runs_constant_queries(client, officer, updates, django_asse
     for _ in range(updates):
         factories.make_action_update(action)
     client.force_login(officer)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(9):
         response = client.get(action.get_absolute_url())
     assert response.content.count(b'id="update-') == updates
 
@@ -149,7 +149,7 @@ def test_recommendation_page_runs_constant_queries(client, officer, actions, dja
     for _ in range(actions):
         factories.make_action([rec])
     client.force_login(officer)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(8):
         response = client.get(rec.get_absolute_url())
     assert response.content.count(b'data-action="') == actions
 
@@ -176,7 +176,7 @@ def test_project_page_runs_constant_queries(client, officer, programme, updates,
         factories.make_project_update(project)
         factories.make_action(project=project)
     client.force_login(officer)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(8):
         response = client.get(project.get_absolute_url())
     assert response.content.count(b'data-action="') == updates
 

@@ -7,66 +7,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0001_initial'),
-        ('programmes', '0002_update_checks_and_versioned_history'),
+        ("actions", "0001_initial"),
+        ("programmes", "0002_update_checks_and_versioned_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DueDateRevision',
+            name="DueDateRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_date', models.DateField(blank=True, null=True)),
-                ('new_date', models.DateField(blank=True, null=True)),
-                ('reason', models.TextField()),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("old_date", models.DateField(blank=True, null=True)),
+                ("new_date", models.DateField(blank=True, null=True)),
+                ("reason", models.TextField()),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['action', 'changed_at'],
+                "ordering": ["action", "changed_at"],
             },
         ),
         migrations.AddField(
-            model_name='actionplan',
-            name='programme',
-            field=models.ForeignKey(blank=True, help_text="The programme that delivers this plan; its managers may edit the plan's actions.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='action_plans', to='programmes.programme'),
+            model_name="actionplan",
+            name="programme",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The programme that delivers this plan; its managers may edit the plan's actions.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="action_plans",
+                to="programmes.programme",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalactionitem',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Bumped on every save; stops two people overwriting each other.'),
+            model_name="historicalactionitem",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1, editable=False, help_text="Bumped on every save; stops two people overwriting each other."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalrecommendation',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Bumped on every save; stops two people overwriting each other.'),
+            model_name="historicalrecommendation",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1, editable=False, help_text="Bumped on every save; stops two people overwriting each other."
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actionupdate',
-            constraint=models.CheckConstraint(condition=models.Q(('rag_before__in', ['red', 'amber', 'green', 'complete', 'not_rated', '']), ('rag_after__in', ['red', 'amber', 'green', 'complete', 'not_rated', ''])), name='action_update_rags_valid'),
+            model_name="actionupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rag_before__in", ["red", "amber", "green", "complete", "not_rated", ""]),
+                    ("rag_after__in", ["red", "amber", "green", "complete", "not_rated", ""]),
+                ),
+                name="action_update_rags_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actionupdate',
-            constraint=models.CheckConstraint(condition=models.Q(('status_before__in', ['not_started', 'in_progress', 'complete', 'blocked', 'superseded', '']), ('status_after__in', ['not_started', 'in_progress', 'complete', 'blocked', 'superseded', ''])), name='action_update_statuses_valid'),
+            model_name="actionupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status_before__in", ["not_started", "in_progress", "complete", "blocked", "superseded", ""]),
+                    ("status_after__in", ["not_started", "in_progress", "complete", "blocked", "superseded", ""]),
+                ),
+                name="action_update_statuses_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actionupdate',
-            constraint=models.CheckConstraint(condition=models.Q(('note', ''), _negated=True), name='action_update_has_note'),
+            model_name="actionupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("note", ""), _negated=True), name="action_update_has_note"
+            ),
         ),
         migrations.AddField(
-            model_name='duedaterevision',
-            name='action',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='due_date_revisions', to='actions.actionitem'),
+            model_name="duedaterevision",
+            name="action",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="due_date_revisions", to="actions.actionitem"
+            ),
         ),
         migrations.AddField(
-            model_name='duedaterevision',
-            name='changed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="duedaterevision",
+            name="changed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='duedaterevision',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='due_date_revision_has_reason'),
+            model_name="duedaterevision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason", ""), _negated=True), name="due_date_revision_has_reason"
+            ),
         ),
     ]

@@ -20,3 +20,14 @@ def rag_badge(value):
 def due(item):
     """A due date with the source's own wording and an Overdue marker."""
     return {"item": item}
+
+
+@register.inclusion_tag("_sort_header.html", takes_context=True)
+def sort_header(context, key, label):
+    """A sortable column header that keeps the filters and says its sort order."""
+    params = context["request"].GET.copy()
+    current = params.get("o", "")
+    direction = {key: "ascending", f"-{key}": "descending"}.get(current)
+    params["o"] = f"-{key}" if current == key else key
+    params.pop("page", None)
+    return {"url": f"?{params.urlencode()}", "label": label, "direction": direction}

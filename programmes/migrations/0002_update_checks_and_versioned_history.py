@@ -5,30 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0001_initial'),
+        ("programmes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalprogramme',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Bumped on every save; stops two people overwriting each other.'),
+            model_name="historicalprogramme",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1, editable=False, help_text="Bumped on every save; stops two people overwriting each other."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalproject',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Bumped on every save; stops two people overwriting each other.'),
+            model_name="historicalproject",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1, editable=False, help_text="Bumped on every save; stops two people overwriting each other."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalworkstream',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Bumped on every save; stops two people overwriting each other.'),
+            model_name="historicalworkstream",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1, editable=False, help_text="Bumped on every save; stops two people overwriting each other."
+            ),
         ),
         migrations.AddConstraint(
-            model_name='projectupdate',
-            constraint=models.CheckConstraint(condition=models.Q(('rag_before__in', ['red', 'amber', 'green', 'complete', 'not_rated', ''])), name='project_update_rag_before_valid'),
+            model_name="projectupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rag_before__in", ["red", "amber", "green", "complete", "not_rated", ""])),
+                name="project_update_rag_before_valid",
+            ),
         ),
     ]

@@ -1,0 +1,106 @@
+from django import forms
+from django.utils import timezone
+
+from actions.models import ActionItem, Recommendation, Status
+from core.forms import DateInput, OwnerChoiceField, VersionedModelForm, crispy_helper
+from core.models import RAG
+
+
+class ActionUpdateForm(forms.Form):
+    """A dated progress note, optionally changing RAG, status and due date."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    update_date = forms.DateField(label="Update as at", widget=DateInput(), initial=timezone.localdate)
+    note = forms.CharField(
+        label="Progress note",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What has happened since the last update.",
+        error_messages={"required": "Write a progress note: an update without one tells the committee nothing."},
+    )
+    rag = forms.ChoiceField(label="RAG status", choices=RAG.choices)
+    status = forms.ChoiceField(choices=Status.choices)
+    completed_on = forms.DateField(
+        label="Completion date",
+        required=False,
+        widget=DateInput(),
+        help_text="Needed when the status is Complete; today if left blank.",
+    )
+    due_date = forms.DateField(label="Due date", required=False, widget=DateInput())
+    due_change_reason = forms.CharField(
+        label="Reason for changing the due date",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required if you change the due date. The original date is kept.",
+    )
+
+    def __init__(self, *args, action, **kwargs):
+        self.action = action
+        kwargs.setdefault(
+            "initial",
+            {"version": action.version, "rag": action.rag, "status": action.status, "due_date": action.due_date},
+        )
+        super().__init__(*args, **kwargs)
+        self.helper = crispy_helper("Save update")
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        if data.get("update_date") and data["update_date"] > today:
+            self.add_error("update_date", "An update cannot be dated in the future.")
+        if data.get("completed_on") and data["completed_on"] > today:
+            self.add_error("completed_on", "The completion date cannot be in the future.")
+        if data.get("status") == Status.COMPLETE:
+            data["completed_on"] = data.get("completed_on") or today
+            data["rag"] = RAG.COMPLETE
+        elif data.get("rag") == RAG.COMPLETE:
+            self.add_error("rag", "Only a complete action can be rated Complete: set the status to Complete too.")
+        due_changed = "due_date" in data and data["due_date"] != self.action.due_date
+        if due_changed and not data.get("due_change_reason", "").strip():
+            self.add_error("due_change_reason", "Give a reason for changing the due date.")
+        return data
+
+
+class ActionForm(VersionedModelForm):
+    owner = OwnerChoiceField()
+
+    class Meta:
+        model = ActionItem
+        fields = [
+            "title",
+            "description",
+            "owner",
+            "due_date",
+            "due_wording",
+            "rag",
+            "recommendations",
+            "section",
+            "workstream",
+            "project",
+        ]
+        widgets = {"due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recommendations"].queryset = Recommendation.objects.select_related("area")
+        self.fields["recommendations"].required = False
+        self.fields["recommendations"].widget.attrs["size"] = 8
+        # The RAG of an existing action changes through progress updates, so
+        # every change comes with a note.
+        if self.instance.pk:
+            del self.fields["rag"]
+
+    def clean(self):
+        data = super().clean()
+        project, workstream = data.get("project"), data.get("workstream")
+        if project and workstream and project.workstream_id != workstream.pk:
+            self.add_error("project", "That project is not in the chosen workstream.")
+        return data
+
+
+class RecommendationForm(VersionedModelForm):
+    owner = OwnerChoiceField()
+
+    class Meta:
+        model = Recommendation
+        fields = ["area", "number", "text", "kind", "owner", "due_date", "due_wording", "rag"]
+        widgets = {"due_date": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}

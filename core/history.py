@@ -1,0 +1,67 @@
+"""Audit history as people read it: who changed what, when, old → new.
+
+Built from django-simple-history records fetched in one query; foreign-key
+values are resolved with one query per related model, not one per change.
+"""
+
+from dataclasses import dataclass, field
+
+HIDDEN_FIELDS = {"version", "id"}
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: object
+    kind: str  # Created / Changed / Deleted
+    changes: list = field(default_factory=list)  # (label, old, new)
+
+
+def history_entries(instance, limit=50):
+    records = list(instance.history.select_related("history_user").order_by("-history_date")[: limit + 1])
+    model = type(instance)
+    raw = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        if older is None:
+            if len(records) <= limit:
+                raw.append((newer, "Created", []))
+            continue
+        delta = newer.diff_against(older, excluded_fields=list(HIDDEN_FIELDS))
+        if delta.changes:
+            raw.append((newer, "Changed", [(c.field, c.old, c.new) for c in delta.changes]))
+    labels = _Resolver(model, [c for _, _, changes in raw for c in changes])
+    return [
+        HistoryEntry(
+            when=record.history_date,
+            who=record.history_user,
+            kind=kind,
+            changes=[(labels.field_label(name), labels(name, old), labels(name, new)) for name, old, new in changes],
+        )
+        for record, kind, changes in raw
+    ]
+
+
+class _Resolver:
+    def __init__(self, model, changes):
+        self.model = model
+        self.objects = {}
+        wanted = {}
+        for name, old, new in changes:
+            f = model._meta.get_field(name)
+            if f.is_relation:
+                wanted.setdefault(f.related_model, set()).update(v for v in (old, new) if v is not None)
+        for related, pks in wanted.items():
+            self.objects[related] = related._default_manager.in_bulk(pks)
+
+    def field_label(self, name):
+        return str(self.model._meta.get_field(name).verbose_name).capitalize()
+
+    def __call__(self, name, value):
+        f = self.model._meta.get_field(name)
+        if value in (None, ""):
+            return "—"
+        if f.is_relation:
+            return str(self.objects.get(f.related_model, {}).get(value, value))
+        if f.choices:
+            return dict(f.flatchoices).get(value, value)
+        return str(value)

@@ -1,0 +1,37 @@
+import django_filters
+from django.db.models import Q
+
+from core.filters import AccountableFilterSet
+from programmes.models import Programme, Project, Workstream
+
+
+class ProjectFilter(AccountableFilterSet):
+    q = django_filters.CharFilter(label="Search", method="search", help_text="Name, description or update text")
+    programme = django_filters.ModelChoiceFilter(
+        field_name="workstream__programme", queryset=Programme.objects.all(), empty_label="Any programme"
+    )
+    workstream = django_filters.ModelChoiceFilter(queryset=Workstream.objects.all(), empty_label="Any workstream")
+    o = django_filters.OrderingFilter(
+        label="Sort by",
+        fields=(
+            ("name", "name"),
+            ("due_date", "due"),
+            ("owner__name", "owner"),
+            ("rag", "rag"),
+            ("last_update_on", "updated"),
+        ),
+        field_labels={"due": "Due date", "updated": "Last update"},
+    )
+
+    class Meta:
+        model = Project
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(description__icontains=value)
+            | Q(updates__key_progress__icontains=value)
+            | Q(updates__risks_issues__icontains=value)
+            | Q(updates__next_tasks__icontains=value)
+        )

@@ -1,0 +1,102 @@
+from django import forms
+from django.utils import timezone
+
+from core.forms import DateInput, OwnerChoiceField, VersionedModelForm, crispy_helper
+from core.models import RAG
+from programmes.models import Programme, Project, Workstream
+
+
+class ProjectUpdateForm(forms.Form):
+    """One reporting period's narrative: the raw material of a highlight report."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    period_start = forms.DateField(label="Covers from", widget=DateInput(), required=False)
+    period_end = forms.DateField(label="Covers to", widget=DateInput(), initial=timezone.localdate)
+    key_progress = forms.CharField(
+        label="Key progress during the period",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Describe the key progress during the period."},
+    )
+    risks_issues = forms.CharField(
+        label="Risks and issues to be raised for information or escalated",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    next_tasks = forms.CharField(
+        label="Tasks planned for next period", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    rag = forms.ChoiceField(label="RAG status", choices=RAG.choices)
+
+    def __init__(self, *args, project, **kwargs):
+        self.project = project
+        kwargs.setdefault("initial", {"version": project.version, "rag": project.rag})
+        super().__init__(*args, **kwargs)
+        self.helper = crispy_helper("Save update")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and start > end:
+            self.add_error("period_start", "The period cannot start after it ends.")
+        if end and end > timezone.localdate():
+            self.add_error("period_end", "An update cannot cover dates in the future.")
+        return data
+
+
+class ProgrammeForm(VersionedModelForm):
+    owner = OwnerChoiceField()
+
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "ref",
+            "description",
+            "sponsor",
+            "owner",
+            "report_authors",
+            "stage",
+            "start_date",
+            "start_wording",
+            "due_date",
+            "due_wording",
+            "rag",
+            "management_summary",
+            "reports_to",
+        ]
+        labels = {"due_date": "Proposed end date", "due_wording": "Proposed end date as written", "rag": "Overall RAG"}
+        widgets = {"start_date": DateInput(), "due_date": DateInput()}
+
+
+class WorkstreamForm(VersionedModelForm):
+    owner = OwnerChoiceField()
+
+    class Meta:
+        model = Workstream
+        fields = ["name", "ref", "description", "owner", "due_date", "due_wording", "rag", "position"]
+        widgets = {"due_date": DateInput()}
+
+    def clean_name(self):
+        # The programme is set by the view, not the form, so Django's own
+        # unique-constraint check would skip this one.
+        name = self.cleaned_data["name"]
+        clash = Workstream.objects.filter(programme=self.instance.programme_id, name=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("This programme already has a workstream with that name.")
+        return name
+
+
+class ProjectForm(VersionedModelForm):
+    owner = OwnerChoiceField()
+
+    class Meta:
+        model = Project
+        fields = ["workstream", "name", "ref", "description", "owner", "due_date", "due_wording", "rag", "position"]
+        widgets = {"due_date": DateInput()}
+
+    def __init__(self, *args, programme=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if programme is not None:
+            self.fields["workstream"].queryset = programme.workstreams.all()
+        if self.instance.pk:
+            del self.fields["rag"]  # changes through project updates, with a narrative
