@@ -118,6 +118,11 @@ class Recommendation(Accountable):
     def get_absolute_url(self):
         return reverse("actions:recommendation", args=[self.ref])
 
+    def save(self, *args, **kwargs):
+        if not self.ref:
+            self.ref = f"{self.area.ref}-rec-{self.number}"
+        super().save(*args, **kwargs)
+
     def can_be_edited_by(self, user, programme_ids=None):
         """Managers of a programme delivering the review's action plan.
         `programme_ids` are those programmes when the caller already has them."""

@@ -6,6 +6,8 @@ values are resolved with one query per related model, not one per change.
 
 from dataclasses import dataclass, field
 
+from django.utils.text import capfirst
+
 HIDDEN_FIELDS = {"version", "id"}
 
 
@@ -54,7 +56,7 @@ class _Resolver:
             self.objects[related] = related._default_manager.in_bulk(pks)
 
     def field_label(self, name):
-        return str(self.model._meta.get_field(name).verbose_name).capitalize()
+        return capfirst(self.model._meta.get_field(name).verbose_name)
 
     def __call__(self, name, value):
         f = self.model._meta.get_field(name)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 
 
 class RAG(models.TextChoices):
@@ -133,7 +134,7 @@ class EditConflict(Exception):
         changes = []
         for change in delta.changes:
             field = self.current._meta.get_field(change.field)
-            changes.append((field.verbose_name, _display(field, change.old), _display(field, change.new)))
+            changes.append((capfirst(field.verbose_name), _display(field, change.old), _display(field, change.new)))
         return changes
 
     @property
