@@ -34,11 +34,13 @@ def review_detail(request, ref):
 
 def recommendation_detail(request, ref):
     recommendation = get_recommendation_for_user(request, ref)
-    return render(
-        request,
-        "actions/recommendation_detail.html",
-        {"recommendation": recommendation, "can_edit": recommendation.can_be_edited_by(request.user)},
-    )
+    can_edit = recommendation.can_be_edited_by(request.user)
+    context = {
+        "recommendation": recommendation,
+        "can_edit": can_edit,
+        "history": history_entries(recommendation) if can_edit else None,
+    }
+    return render(request, "actions/recommendation_detail.html", context)
 
 
 def action_list(request):

@@ -528,3 +528,15 @@ def test_update_form_runs_constant_queries(client, officer, action, updates, dja
     with django_assert_num_queries(11):
         response = client.get(reverse("actions:update", args=[action.ref]))
     assert response.status_code == 200
+
+
+def test_manager_sees_recommendation_history_after_an_edit(client, manager, plan_section):
+    rec = factories.make_recommendation(plan_section.area, text="Old text", number=1)
+    client.force_login(manager)
+    client.post(
+        reverse("actions:recommendation_edit", args=[rec.ref]),
+        {"area": rec.area_id, "number": 1, "text": "New text", "kind": "recommendation", "rag": RAG.RED, "version": 1},
+    )
+    html = client.get(rec.get_absolute_url()).content.decode()
+    assert "RAG status: Not yet rated → Red" in html
+    assert "Pat Manager" in html
