@@ -15,10 +15,11 @@ from actions.filters import ActionFilter
 from actions.forms import ActionForm, ActionUpdateForm, RecommendationForm
 from actions.models import ActionItem, Recommendation, Review, ReviewArea
 from actions.services import record_action_update
-from core.forms import add_conflict_error, save_from_request
+from core.forms import add_conflict_error
 from core.history import history_entries
 from core.models import EditConflict
 from core.permissions import manages
+from core.views import edit_page
 
 PAGE_SIZE = 25
 
@@ -99,31 +100,28 @@ def action_create(request):
     if not request.user.has_perm("actions.add_actionitem"):
         raise PermissionDenied("Only programme managers can add actions.")
     form = ActionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        # The new action's programme comes from the workstream, project or
-        # plan section chosen, so the check can only happen after validation.
-        if not form.instance.can_be_edited_by(request.user):
-            form.add_error(
-                None,
-                "You can only add actions to a programme you manage: choose one of its "
-                "workstreams, projects or action-plan sections.",
-            )
-        elif action := save_from_request(request, form, "Action “{obj.title}” created."):
-            return redirect(action)
-    return render(
-        request, "form_page.html", {"form": form, "title": "New action", "cancel_url": reverse("actions:list")}
+    # The new action's programme comes from the workstream, project or plan
+    # section chosen, so this check can only happen after validation.
+    if form.is_bound and form.is_valid() and not form.instance.can_be_edited_by(request.user):
+        form.add_error(
+            None,
+            "You can only add actions to a programme you manage: choose one of its "
+            "workstreams, projects or action-plan sections.",
+        )
+    return edit_page(
+        request, form, title="New action", message="Action “{obj.title}” created.", cancel_url=reverse("actions:list")
     )
 
 
 def action_edit(request, ref):
     action = get_action_for_user(request, ref, edit=True)
     form = ActionForm(request.POST or None, instance=action)
-    if saved := save_from_request(request, form, "Action “{obj.title}” saved."):
-        return redirect(saved)
-    return render(
+    return edit_page(
         request,
-        "form_page.html",
-        {"form": form, "title": f"Edit action: {action.title}", "cancel_url": action.get_absolute_url()},
+        form,
+        title=f"Edit action: {action.title}",
+        message="Action “{obj.title}” saved.",
+        cancel_url=action.get_absolute_url(),
     )
 
 
@@ -136,18 +134,22 @@ def recommendation_create(request, area_ref):
     if not recommendation.can_be_edited_by(request.user, programme_ids):
         raise PermissionDenied("Only the managers of the programme delivering this review can add to it.")
     form = RecommendationForm(request.POST or None, instance=recommendation, initial={"area": area})
-    if saved := save_from_request(request, form, "Recommendation added."):
-        return redirect(saved)
-    return render(request, "form_page.html", {"form": form, "title": f"New recommendation in {area}"})
+    return edit_page(
+        request,
+        form,
+        title=f"New recommendation in {area}",
+        message="Recommendation added.",
+        cancel_url=area.get_absolute_url(),
+    )
 
 
 def recommendation_edit(request, ref):
     recommendation = get_recommendation_for_user(request, ref, write=True)
     form = RecommendationForm(request.POST or None, instance=recommendation)
-    if saved := save_from_request(request, form, "Recommendation saved."):
-        return redirect(saved)
-    return render(
+    return edit_page(
         request,
-        "form_page.html",
-        {"form": form, "title": f"Edit recommendation {recommendation.area.number}.{recommendation.number}"},
+        form,
+        title=f"Edit recommendation {recommendation.area.number}.{recommendation.number}",
+        message="Recommendation saved.",
+        cancel_url=recommendation.get_absolute_url(),
     )

@@ -1,6 +1,7 @@
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from actions.models import Review
+from core.forms import save_from_request
 from core.work import my_work, reverse_or_none
 from programmes.models import Programme
 
@@ -18,3 +19,11 @@ def home(request):
             "reviews": Review.objects.all(),
         },
     )
+
+
+def edit_page(request, form, *, title, message, cancel_url=None):
+    """The rest of any create/edit view once access is checked: save and
+    redirect with a success message, or show the form with its errors."""
+    if saved := save_from_request(request, form, message):
+        return redirect(saved)
+    return render(request, "form_page.html", {"form": form, "title": title, "cancel_url": cancel_url})

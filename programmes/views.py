@@ -8,6 +8,7 @@ from core.forms import add_conflict_error, save_from_request
 from core.history import history_entries
 from core.models import EditConflict
 from core.permissions import manages
+from core.views import edit_page
 from programmes.access import get_programme_for_user, get_project_for_user, get_workstream_for_user
 from programmes.filters import ProjectFilter
 from programmes.forms import ProgrammeForm, ProjectForm, ProjectUpdateForm, WorkstreamForm
@@ -43,36 +44,36 @@ def programme_create(request):
 def programme_edit(request, ref):
     programme = get_programme_for_user(request, ref, write=True)
     form = ProgrammeForm(request.POST or None, instance=programme)
-    if saved := save_from_request(request, form, "Programme “{obj}” saved."):
-        return redirect(saved)
-    return render(
+    return edit_page(
         request,
-        "form_page.html",
-        {"form": form, "title": f"Edit programme: {programme}", "cancel_url": programme.get_absolute_url()},
+        form,
+        title=f"Edit programme: {programme}",
+        message="Programme “{obj}” saved.",
+        cancel_url=programme.get_absolute_url(),
     )
 
 
 def workstream_create(request, ref):
     programme = get_programme_for_user(request, ref, write=True)
     form = WorkstreamForm(request.POST or None, instance=Workstream(programme=programme))
-    if saved := save_from_request(request, form, "Workstream “{obj}” added."):
-        return redirect(saved)
-    return render(
+    return edit_page(
         request,
-        "form_page.html",
-        {"form": form, "title": f"New workstream in {programme}", "cancel_url": programme.get_absolute_url()},
+        form,
+        title=f"New workstream in {programme}",
+        message="Workstream “{obj}” added.",
+        cancel_url=programme.get_absolute_url(),
     )
 
 
 def workstream_edit(request, ref):
     workstream = get_workstream_for_user(request, ref, write=True)
     form = WorkstreamForm(request.POST or None, instance=workstream)
-    if saved := save_from_request(request, form, "Workstream “{obj}” saved."):
-        return redirect(saved)
-    return render(
+    return edit_page(
         request,
-        "form_page.html",
-        {"form": form, "title": f"Edit workstream: {workstream}", "cancel_url": workstream.get_absolute_url()},
+        form,
+        title=f"Edit workstream: {workstream}",
+        message="Workstream “{obj}” saved.",
+        cancel_url=workstream.get_absolute_url(),
     )
 
 
@@ -99,24 +100,24 @@ def project_detail(request, ref):
 def project_create(request, ref):
     workstream = get_workstream_for_user(request, ref, write=True)
     form = ProjectForm(request.POST or None, initial={"workstream": workstream}, programme=workstream.programme)
-    if saved := save_from_request(request, form, "Project “{obj}” added."):
-        return redirect(saved)
-    return render(
+    return edit_page(
         request,
-        "form_page.html",
-        {"form": form, "title": f"New project in {workstream}", "cancel_url": workstream.get_absolute_url()},
+        form,
+        title=f"New project in {workstream}",
+        message="Project “{obj}” added.",
+        cancel_url=workstream.get_absolute_url(),
     )
 
 
 def project_edit(request, ref):
     project = get_project_for_user(request, ref, edit=True)
     form = ProjectForm(request.POST or None, instance=project, programme=project.workstream.programme)
-    if saved := save_from_request(request, form, "Project “{obj}” saved."):
-        return redirect(saved)
-    return render(
+    return edit_page(
         request,
-        "form_page.html",
-        {"form": form, "title": f"Edit project: {project}", "cancel_url": project.get_absolute_url()},
+        form,
+        title=f"Edit project: {project}",
+        message="Project “{obj}” saved.",
+        cancel_url=project.get_absolute_url(),
     )
 
 
