@@ -16,7 +16,11 @@ ACTION_PARENTS = ["owner", "project__workstream", "workstream", "section__plan"]
 
 
 def _actions():
-    return ActionItem.objects.select_related(*ACTION_PARENTS).with_last_update()
+    return (
+        ActionItem.objects.select_related(*ACTION_PARENTS)
+        .with_last_update()
+        .prefetch_related(Prefetch("updates", queryset=ActionUpdate.objects.select_related("author")))
+    )
 
 
 def get_review_for_user(request, ref):

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from core.models import RAG, Accountable, AccountableQuerySet
@@ -63,6 +64,23 @@ class ReviewArea(models.Model):
 
     def get_absolute_url(self):
         return f"{self.review.get_absolute_url()}#area-{self.number}"
+
+    def prefetched_actions(self):
+        """Every action under this area, once each: those answering its
+        recommendations and its plan sections' other actions. Uses the rows
+        prefetched by actions.access.get_review_for_user."""
+        found = {}
+        for recommendation in self.recommendations.all():
+            for action in recommendation.actions.all():
+                found.setdefault(action.pk, action)
+        for section in self.plan_sections.all():
+            for action in getattr(section, "unlinked_actions", []):
+                found.setdefault(action.pk, action)
+        return list(found.values())
+
+    @cached_property
+    def progress(self):
+        return progress_summary(self.prefetched_actions())
 
 
 class Finding(models.Model):
@@ -201,6 +219,24 @@ class Status(models.TextChoices):
 CLOSED_STATUSES = [Status.COMPLETE, Status.SUPERSEDED]
 
 
+class Progress(models.TextChoices):
+    """The summary categories of the committee's action-plan progress table."""
+
+    COMPLETE = "complete", "Complete"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OVERDUE = "overdue", "Overdue"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+def progress_summary(actions, today=None):
+    """Counts per progress category, in the table's column order."""
+    counts = dict.fromkeys(Progress.values, 0)
+    for action in actions:
+        counts[action.progress_category(today)] += 1
+    return counts
+
+
 class ActionItemQuerySet(AccountableQuerySet):
     def open(self):
         return super().open().exclude(status__in=CLOSED_STATUSES)
@@ -212,6 +248,18 @@ class ActionItemQuerySet(AccountableQuerySet):
 
     def arising_from_meetings(self):
         return self.filter(arising_from__isnull=False)
+
+    def matters_arising_for(self, meeting, previous_meeting=None):
+        """The rows of a meeting's "Matters arising from previous meetings"
+        table: actions minuted at earlier meetings of the same committee that
+        are still open, plus those completed since the previous meeting (shown
+        as complete so members see them close)."""
+        earlier = self.filter(arising_from__committee=meeting.committee_id, arising_from__date__lt=meeting.date)
+        still_open = ~Q(status__in=CLOSED_STATUSES) & ~Q(rag=RAG.COMPLETE)
+        closed_since = Q(status=Status.COMPLETE, completed_on__lte=meeting.date)
+        if previous_meeting is not None:
+            closed_since &= Q(completed_on__gt=previous_meeting.date)
+        return earlier.filter(still_open | closed_since).order_by("arising_from__date", "minute_number", "pk")
 
 
 class ActionItem(Accountable):
@@ -297,6 +345,25 @@ class ActionItem(Accountable):
 
     def is_overdue(self, today=None):
         return not self.is_closed and super().is_overdue(today)
+
+    def progress_category(self, today=None):
+        """How committee progress tables count it: complete, overdue, at risk
+        (rated Red or Amber) or on track (Green, or not yet rated)."""
+        if self.status == Status.COMPLETE or self.is_complete:
+            return Progress.COMPLETE
+        if self.status == Status.SUPERSEDED:
+            return Progress.SUPERSEDED
+        if self.is_overdue(today):
+            return Progress.OVERDUE
+        if self.rag in (RAG.RED, RAG.AMBER) or self.status == Status.BLOCKED:
+            return Progress.AT_RISK
+        return Progress.ON_TRACK
+
+    @property
+    def latest_update(self):
+        """The newest update, from prefetched `updates` (ordered newest first)."""
+        updates = self.updates.all()
+        return updates[0] if updates else None
 
     def clean(self):
         if self.status == Status.COMPLETE and not self.completed_on:

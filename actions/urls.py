@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.action_create, name="create"),
     path("reviews/", views.review_list, name="reviews"),
     path("reviews/<slug:ref>/", views.review_detail, name="review"),
+    path("reviews/<slug:ref>/progress/", views.review_progress, name="progress"),
     path("recommendations/<slug:ref>/", views.recommendation_detail, name="recommendation"),
     path("recommendations/<slug:ref>/edit/", views.recommendation_edit, name="recommendation_edit"),
     path("areas/<slug:area_ref>/recommendations/new/", views.recommendation_create, name="recommendation_create"),

@@ -13,7 +13,7 @@ from actions.access import (
 )
 from actions.filters import ActionFilter
 from actions.forms import ActionForm, ActionUpdateForm, RecommendationForm
-from actions.models import ActionItem, Recommendation, Review, ReviewArea
+from actions.models import ActionItem, Progress, Recommendation, Review, ReviewArea
 from actions.services import record_action_update
 from core.forms import add_conflict_error
 from core.history import history_entries
@@ -31,6 +31,12 @@ def review_list(request):
 def review_detail(request, ref):
     review = get_review_for_user(request, ref)
     return render(request, "actions/review_detail.html", {"review": review})
+
+
+def review_progress(request, ref):
+    """The committee's "LEC action plan progress" table."""
+    review = get_review_for_user(request, ref)
+    return render(request, "actions/review_progress.html", {"review": review, "categories": Progress.choices})
 
 
 def recommendation_detail(request, ref):

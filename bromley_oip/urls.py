@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("core.urls")),
     path("programmes/", include("programmes.urls")),
     path("actions/", include("actions.urls")),
+    path("committees/", include("programmes.committee_urls")),
     path("admin/", admin.site.urls),
 ]

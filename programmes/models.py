@@ -45,7 +45,7 @@ class Committee(models.Model):
         return (self.ref,)
 
     def get_absolute_url(self):
-        return reverse("programmes:committee", args=[self.ref])
+        return reverse("committees:detail", args=[self.ref])
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -79,7 +79,16 @@ class Meeting(models.Model):
     natural_key.dependencies = ["programmes.committee"]
 
     def get_absolute_url(self):
-        return reverse("programmes:meeting", args=[self.pk])
+        return reverse("committees:meeting", args=[self.pk])
+
+    @staticmethod
+    def can_be_managed_by(user):
+        """Committee clerks (and administrators) run meetings: dates, agendas,
+        attached reports and packs. They cannot change programme data."""
+        return manages(user, None, "programmes.change_meeting") or user.has_perm("programmes.change_meeting")
+
+    def previous(self):
+        return Meeting.objects.before(self).order_by("-date").first()
 
 
 class AgendaItemManager(models.Manager):
@@ -104,6 +113,9 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self):
+        return f"{self.meeting.get_absolute_url()}#agenda-{self.number}"
 
     def natural_key(self):
         return (*self.meeting.natural_key(), self.number)

@@ -1,0 +1,46 @@
+from django import forms
+
+from core.forms import DateInput, crispy_helper
+from programmes.models import AgendaItem, Meeting
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["date", "time", "venue"]
+        widgets = {"date": DateInput(), "time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = crispy_helper("Save meeting")
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        clash = Meeting.objects.filter(committee=self.instance.committee_id, date=date).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("This committee already has a meeting on that date.")
+        return date
+
+    def save_checked(self, user):
+        # Meetings are not versioned: a clerk owns them. Same interface as VersionedModelForm.
+        return self.save()
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["number", "title", "report_number", "contact_officer", "pages", "exempt"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = crispy_helper("Save agenda item")
+
+    def clean_number(self):
+        number = self.cleaned_data["number"]
+        clash = AgendaItem.objects.filter(meeting=self.instance.meeting_id, number=number).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("This meeting already has an agenda item with that number.")
+        return number
+
+    def save_checked(self, user):
+        return self.save()

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from programmes import committee_views as views
+
+app_name = "committees"
+urlpatterns = [
+    path("", views.committee_list, name="list"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/agenda/new/", views.agenda_item_create, name="agenda_item_create"),
+    path("meetings/<int:pk>/agenda/<int:number>/edit/", views.agenda_item_edit, name="agenda_item_edit"),
+    path("meetings/<int:pk>/matters-arising/", views.matters_arising, name="matters_arising"),
+    path("meetings/<int:pk>/changes/", views.changes_since_last_meeting, name="changes"),
+    path("<slug:ref>/", views.committee_detail, name="detail"),
+    path("<slug:ref>/meetings/new/", views.meeting_create, name="meeting_create"),
+]

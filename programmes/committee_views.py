@@ -1,0 +1,105 @@
+"""The committee clerk's pages: committees, meetings and their agendas,
+matters arising, and what changed since the last meeting."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+
+from actions.models import ActionItem, ActionUpdate, Review
+from core.views import edit_page
+from programmes.access import get_committee_for_user, get_meeting_for_user
+from programmes.changes import changes_between, window_for
+from programmes.committee_forms import AgendaItemForm, MeetingForm
+from programmes.models import AgendaItem, Committee, Meeting
+
+
+def committee_list(request):
+    committees = Committee.objects.prefetch_related("meetings")
+    return render(request, "programmes/committee_list.html", {"committees": committees})
+
+
+def committee_detail(request, ref):
+    committee = get_committee_for_user(request, ref)
+    return render(
+        request,
+        "programmes/committee_detail.html",
+        {"committee": committee, "can_manage": Meeting.can_be_managed_by(request.user)},
+    )
+
+
+def meeting_detail(request, pk):
+    meeting = get_meeting_for_user(request, pk)
+    reviews = Review.objects.filter(action_plans__programme__reports_to=meeting.committee_id).distinct()
+    context = {
+        "meeting": meeting,
+        "previous": meeting.previous(),
+        "reviews": reviews,
+        "can_manage": Meeting.can_be_managed_by(request.user),
+    }
+    return render(request, "programmes/meeting_detail.html", context)
+
+
+def meeting_create(request, ref):
+    committee = get_object_or_404(Committee, ref=ref)
+    if not Meeting.can_be_managed_by(request.user):
+        raise PermissionDenied("Only committee clerks can add meetings.")
+    form = MeetingForm(request.POST or None, instance=Meeting(committee=committee))
+    return edit_page(
+        request,
+        form,
+        title=f"New meeting of the {committee}",
+        message="Meeting of {obj} added.",
+        cancel_url=committee.get_absolute_url(),
+    )
+
+
+def meeting_edit(request, pk):
+    meeting = get_meeting_for_user(request, pk, write=True)
+    form = MeetingForm(request.POST or None, instance=meeting)
+    return edit_page(
+        request, form, title=f"Edit meeting: {meeting}", message="Meeting saved.", cancel_url=meeting.get_absolute_url()
+    )
+
+
+def agenda_item_create(request, pk):
+    meeting = get_meeting_for_user(request, pk, write=True)
+    next_number = max((item.number for item in meeting.agenda_items.all()), default=0) + 1
+    form = AgendaItemForm(request.POST or None, instance=AgendaItem(meeting=meeting), initial={"number": next_number})
+    return edit_page(
+        request,
+        form,
+        title=f"New agenda item for {meeting}",
+        message="Agenda item “{obj}” added.",
+        cancel_url=meeting.get_absolute_url(),
+    )
+
+
+def agenda_item_edit(request, pk, number):
+    meeting = get_meeting_for_user(request, pk, write=True)
+    item = get_object_or_404(AgendaItem, meeting=meeting, number=number)
+    form = AgendaItemForm(request.POST or None, instance=item)
+    return edit_page(
+        request,
+        form,
+        title=f"Edit agenda item {item}",
+        message="Agenda item saved.",
+        cancel_url=meeting.get_absolute_url(),
+    )
+
+
+def matters_arising(request, pk):
+    meeting = get_meeting_for_user(request, pk)
+    rows = (
+        ActionItem.objects.matters_arising_for(meeting, meeting.previous())
+        .select_related("owner", "arising_from__committee")
+        .prefetch_related(Prefetch("updates", queryset=ActionUpdate.objects.all()))
+    )
+    return render(request, "programmes/matters_arising.html", {"meeting": meeting, "rows": rows})
+
+
+def changes_since_last_meeting(request, pk):
+    meeting = get_meeting_for_user(request, pk)
+    previous = meeting.previous()
+    start, end = window_for(meeting, previous)
+    context = {"meeting": meeting, "previous": previous, "changes": changes_between(start, end)}
+    return render(request, "programmes/changes.html", context)
