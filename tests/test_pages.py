@@ -149,7 +149,7 @@ def test_recommendation_page_runs_constant_queries(client, officer, actions, dja
     for _ in range(actions):
         factories.make_action([rec])
     client.force_login(officer)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(rec.get_absolute_url())
     assert response.content.count(b'data-action="') == actions
 
