@@ -318,3 +318,285 @@ class ProjectUpdate(models.Model):
 
     def get_absolute_url(self):
         return f"{self.project.get_absolute_url()}#update-{self.pk}"
+
+
+class ReportIsPublished(Exception):
+    """A published highlight report is what a committee was given: it never changes."""
+
+    def __init__(self, report_id=None):
+        super().__init__(
+            "This highlight report has been published and cannot be changed: correct it to make a new version."
+        )
+        self.report_id = report_id
+
+
+def _worst_rag(ratings):
+    rated = [rag for rag in ratings if RAG.severity(rag) is not None]
+    return min(rated, key=RAG.severity) if rated else RAG.NOT_RATED
+
+
+class HighlightReportQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=HighlightReport.Status.PUBLISHED)
+
+    def for_period(self, programme, period_start, period_end):
+        return self.filter(programme=programme, period_start=period_start, period_end=period_end)
+
+    def previous_published(self, programme, period_start):
+        """The latest published report for a period that started before this one."""
+        return (
+            self.published()
+            .filter(programme=programme, period_start__lt=period_start)
+            .order_by("-period_end", "-period_start")
+            .first()
+        )
+
+    def next_period_start(self, programme):
+        """The day after the last published period, where there is one."""
+        import datetime
+
+        last = self.published().filter(programme=programme).order_by("-period_end").first()
+        return last.period_end + datetime.timedelta(days=1) if last else None
+
+    def for_display(self):
+        """Everything a report page prints, in a fixed number of queries."""
+        return self.select_related("programme", "published_by", "created_by", "supersedes").prefetch_related(
+            "rows", "corrections"
+        )
+
+
+class HighlightReport(models.Model):
+    """A programme's highlight report for one reporting period.
+
+    Drafted from the projects' updates, edited by the programme's managers, then
+    published: from then on it is the snapshot the committee saw, so the header
+    and rows hold copied text rather than live links. A correction is a new
+    version; publishing it marks the earlier one superseded.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        SUPERSEDED = "superseded", "Superseded"
+
+    # The header, as copied from the programme when drafting and from the
+    # previous version when correcting.
+    HEADER_FIELDS = (
+        "title",
+        "to_committee",
+        "programme_name",
+        "report_authors",
+        "stage",
+        "start_wording",
+        "proposed_end_wording",
+        "overall_rag",
+        "overall_rag_reason",
+        "management_summary",
+    )
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="highlight_reports")
+    period_start = models.DateField("reporting period from")
+    period_end = models.DateField("reporting period to")
+    title = models.CharField(max_length=300)
+    to_committee = models.CharField("to", max_length=200, blank=True, help_text="The committee it is presented to.")
+    programme_name = models.CharField("project / programme name", max_length=200)
+    report_authors = models.CharField("report author(s)", max_length=200, blank=True)
+    stage = models.CharField("stage / status", max_length=60, blank=True)
+    start_wording = models.CharField("start date", max_length=60, blank=True, help_text="As printed, e.g. “Oct 09”.")
+    proposed_end_wording = models.CharField("proposed end date", max_length=60, blank=True)
+    overall_rag = models.CharField("overall RAG status", max_length=12, choices=RAG.choices, default=RAG.NOT_RATED)
+    overall_rag_reason = models.TextField(
+        "reason for the overall RAG",
+        blank=True,
+        help_text="Required when the overall RAG is not the worst of the project rows.",
+    )
+    management_summary = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    version_number = models.PositiveSmallIntegerField(default=1, help_text="1, 2, … within the programme and period.")
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    supersedes = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        help_text="The published version this one replaced.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = HighlightReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["programme", "-period_end", "-version_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_start__lte=models.F("period_end")),
+                name="highlight_report_period_in_order",
+                violation_error_message="The reporting period cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(overall_rag__in=RAG.values), name="highlight_report_overall_rag_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "period_start", "period_end"],
+                condition=models.Q(status="published"),
+                name="one_published_highlight_report_per_period",
+                violation_error_message="A report for this programme and period is already published.",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "period_start", "period_end"],
+                condition=models.Q(status="draft"),
+                name="one_draft_highlight_report_per_period",
+                violation_error_message="There is already a draft report for this programme and period.",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "period_start", "period_end", "version_number"],
+                name="highlight_report_version_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title}, {self.period_label} (version {self.version_number})"
+
+    def get_absolute_url(self):
+        return reverse("programmes:report", args=[self.pk])
+
+    @property
+    def period_label(self):
+        start, end = self.period_start, self.period_end
+        return f"{start.day} {start:%b %Y} to {end.day} {end:%b %Y}"
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+    def worst_row_rag(self, ratings=None):
+        """The worst RAG among the rows, or among `ratings` while rows are being edited."""
+        return _worst_rag(ratings if ratings is not None else [row.rag for row in self.rows.all()])
+
+    def clean(self):
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            raise ValidationError({"period_end": "The reporting period cannot end before it starts."})
+        # A form editing rows and header together sets pending_row_ratings, so
+        # the rule applies to what is about to be saved, not what was.
+        ratings = getattr(self, "pending_row_ratings", None)
+        if ratings is None and self.pk is None:
+            return
+        worst = self.worst_row_rag(ratings)
+        if self.overall_rag != worst and not self.overall_rag_reason.strip():
+            raise ValidationError(
+                {
+                    "overall_rag_reason": f"Say why the overall RAG is {RAG(self.overall_rag).label} "
+                    f"when the worst project row is {RAG(worst).label}."
+                }
+            )
+
+    def ensure_draft(self):
+        """Refuse to change a report the committee has seen.
+
+        Asks the database rather than trusting this instance, which may have
+        been loaded before someone else published it.
+        """
+        if self.pk and not HighlightReport.objects.filter(pk=self.pk, status=self.Status.DRAFT).exists():
+            raise ReportIsPublished(self.pk)
+
+    def save(self, *args, **kwargs):
+        # Publishing saves a report that is still a draft in the database, so it
+        # passes; superseding is a queryset update() in publish_highlight_report,
+        # the one change a published report may undergo.
+        if not self._state.adding:
+            self.ensure_draft()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.ensure_draft()
+        return super().delete(*args, **kwargs)
+
+
+class HighlightReportRow(models.Model):
+    """One project's line in a highlight report: text copied from the project's
+    update, so later edits to the project never change a published report."""
+
+    class Direction(models.TextChoices):
+        IMPROVED = "improved", "Improved"
+        SAME = "same", "Same"
+        WORSE = "worse", "Worse"
+        NEW = "new", "New"
+
+    ARROWS = {Direction.IMPROVED: "↑", Direction.SAME: "→", Direction.WORSE: "↓", Direction.NEW: "●"}
+
+    report = models.ForeignKey(HighlightReport, on_delete=models.CASCADE, related_name="rows")
+    position = models.PositiveSmallIntegerField(help_text="Order in the report: by workstream, then project.")
+    workstream_name = models.CharField(max_length=200)
+    project_name = models.CharField(max_length=200)
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The live project, for links and direction of travel; the text above is the record.",
+    )
+    key_progress = models.TextField("key progress during the period", blank=True)
+    risks_issues = models.TextField("risks and issues to be raised for information or escalated", blank=True)
+    next_tasks = models.TextField("tasks planned for next period", blank=True)
+    rag = models.CharField("RAG status", max_length=12, choices=RAG.choices, default=RAG.NOT_RATED)
+    previous_rag = models.CharField(
+        max_length=12,
+        choices=RAG.choices,
+        blank=True,
+        help_text="The project's RAG in the previous published report; blank if it was not in one.",
+    )
+
+    class Meta:
+        ordering = ["report", "position"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rag__in=RAG.values), name="highlight_row_rag_valid"),
+            models.CheckConstraint(
+                condition=models.Q(previous_rag__in=[*RAG.values, ""]), name="highlight_row_previous_rag_valid"
+            ),
+            models.UniqueConstraint(fields=["report", "position"], name="highlight_row_position_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.project_name} ({self.get_rag_display()})"
+
+    def get_absolute_url(self):
+        return f"{self.report.get_absolute_url()}#row-{self.pk}"
+
+    @property
+    def direction(self):
+        """How the RAG moved since the previous published report: new when there
+        is no earlier rating to compare (first report, or not rated either side)."""
+        before, now = RAG.severity(self.previous_rag), RAG.severity(self.rag)
+        if before is None or now is None:
+            return self.Direction.NEW
+        if now > before:
+            return self.Direction.IMPROVED
+        if now < before:
+            return self.Direction.WORSE
+        return self.Direction.SAME
+
+    @property
+    def direction_arrow(self):
+        return self.ARROWS[self.direction]
+
+    @property
+    def direction_label(self):
+        """Words and arrow together, e.g. “↑ Improved”."""
+        return f"{self.direction_arrow} {self.direction.label}"
+
+    def save(self, *args, **kwargs):
+        if not HighlightReport.objects.filter(pk=self.report_id, status=HighlightReport.Status.DRAFT).exists():
+            raise ReportIsPublished(self.report_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.report.ensure_draft()
+        return super().delete(*args, **kwargs)

@@ -1,8 +1,11 @@
 """Writes that touch several rows at once."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 
-from programmes.models import ProjectUpdate
+from programmes.models import HighlightReport, HighlightReportRow, Programme, Project, ProjectUpdate
 
 
 @transaction.atomic
@@ -18,3 +21,133 @@ def record_project_update(*, project, user, expected_version, rag, **narrative):
     update.full_clean()
     update.save()
     return update
+
+
+def _date_wording(wording, date):
+    """The date as the programme writes it (“Oct 09”), else as a month and year."""
+    return wording or (f"{date:%b %y}" if date else "")
+
+
+def _next_version(programme, period_start, period_end):
+    latest = HighlightReport.objects.for_period(programme, period_start, period_end).aggregate(n=Max("version_number"))
+    return (latest["n"] or 0) + 1
+
+
+@transaction.atomic
+def draft_highlight_report(*, programme, period_start, period_end, user):
+    """Start a programme's highlight report for a reporting period.
+
+    The header is copied from the programme, and each project gets one row,
+    in workstream then project order, from its latest update whose period ends
+    within the reporting period; later updates belong to the next report. A
+    project with no update in the period gets a row with no narrative and its
+    current RAG, so the committee still sees it. Each row remembers the
+    project's RAG in the previous published report, for direction of travel.
+    """
+    programme = Programme.objects.select_related("reports_to").get(pk=programme.pk)
+    committee = programme.reports_to
+    report = HighlightReport(
+        programme=programme,
+        period_start=period_start,
+        period_end=period_end,
+        title=f"{programme.name} Management Highlight Report",
+        to_committee=(committee.short_name or committee.name) if committee else "",
+        programme_name=programme.name,
+        report_authors=programme.report_authors,
+        stage=programme.get_stage_display(),
+        start_wording=_date_wording(programme.start_wording, programme.start_date),
+        proposed_end_wording=_date_wording(programme.due_wording, programme.due_date),
+        management_summary=programme.management_summary,
+        version_number=_next_version(programme, period_start, period_end),
+        created_by=user,
+    )
+
+    projects = (
+        Project.objects.filter(workstream__programme=programme)
+        .select_related("workstream")
+        .order_by("workstream__position", "workstream__name", "position", "name")
+    )
+    latest_updates = {}
+    in_period = ProjectUpdate.objects.filter(
+        project__workstream__programme=programme, period_end__gte=period_start, period_end__lte=period_end
+    ).order_by("project", "-period_end", "-recorded_at")
+    for update in in_period:
+        latest_updates.setdefault(update.project_id, update)
+    previous = HighlightReport.objects.previous_published(programme, period_start)
+    previous_rags = dict(previous.rows.values_list("project_id", "rag")) if previous else {}
+
+    rows = []
+    for position, project in enumerate(projects, start=1):
+        update = latest_updates.get(project.pk)
+        rows.append(
+            HighlightReportRow(
+                position=position,
+                workstream_name=project.workstream.name,
+                project_name=project.name,
+                project=project,
+                key_progress=update.key_progress if update else "",
+                risks_issues=update.risks_issues if update else "",
+                next_tasks=update.next_tasks if update else "",
+                rag=update.rag if update else project.rag,
+                previous_rag=previous_rags.get(project.pk, ""),
+            )
+        )
+    report.overall_rag = report.worst_row_rag([row.rag for row in rows])
+    report.full_clean()
+    report.save()
+    for row in rows:
+        row.report = report
+        row.full_clean(exclude=["report"])
+    HighlightReportRow.objects.bulk_create(rows)
+    return report
+
+
+@transaction.atomic
+def publish_highlight_report(*, report, user):
+    """Freeze a draft as the report the committee sees, recording who and when.
+
+    Publishing a later version for the same period marks the earlier published
+    one superseded. That status change is made with update(), because a
+    published report refuses every save.
+    """
+    report.ensure_draft()
+    current = (
+        HighlightReport.objects.for_period(report.programme_id, report.period_start, report.period_end)
+        .published()
+        .exclude(pk=report.pk)
+        .first()
+    )
+    if current is not None:
+        HighlightReport.objects.filter(pk=current.pk).update(status=HighlightReport.Status.SUPERSEDED)
+        report.supersedes = current
+    report.status = HighlightReport.Status.PUBLISHED
+    report.published_at = timezone.now()
+    report.published_by = user
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def correct_highlight_report(*, report, user):
+    """A new draft version of a published report, with its header and rows
+    copied, for the manager to correct and publish in its place."""
+    if report.status != HighlightReport.Status.PUBLISHED:
+        raise ValidationError("Only the published version of a report can be corrected.")
+    correction = HighlightReport(
+        programme_id=report.programme_id,
+        period_start=report.period_start,
+        period_end=report.period_end,
+        version_number=_next_version(report.programme_id, report.period_start, report.period_end),
+        created_by=user,
+        **{field: getattr(report, field) for field in HighlightReport.HEADER_FIELDS},
+    )
+    correction.full_clean()
+    correction.save()
+    copied = ("position", "workstream_name", "project_name", "project_id", "key_progress", "risks_issues")
+    copied += ("next_tasks", "rag", "previous_rag")
+    HighlightReportRow.objects.bulk_create(
+        HighlightReportRow(report=correction, **{field: getattr(row, field) for field in copied})
+        for row in report.rows.all()
+    )
+    return correction

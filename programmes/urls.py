@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programmes import views
+from programmes import report_views, views
 
 app_name = "programmes"
 urlpatterns = [
@@ -15,4 +15,12 @@ urlpatterns = [
     path("<slug:ref>/", views.programme_detail, name="detail"),
     path("<slug:ref>/edit/", views.programme_edit, name="edit"),
     path("<slug:ref>/workstreams/new/", views.workstream_create, name="workstream_create"),
+    path("<slug:ref>/reports/", report_views.report_list, name="reports"),
+    path("<slug:ref>/reports/new/", report_views.report_create, name="report_create"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report"),
+    path("reports/<int:pk>/edit/", report_views.report_edit, name="report_edit"),
+    path("reports/<int:pk>/publish/", report_views.report_publish, name="report_publish"),
+    path("reports/<int:pk>/correct/", report_views.report_correct, name="report_correct"),
+    path("reports/<int:pk>/print/", report_views.report_print, name="report_print"),
+    path("reports/<int:pk>/pdf/", report_views.report_pdf, name="report_pdf"),
 ]

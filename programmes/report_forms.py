@@ -1,0 +1,62 @@
+"""Forms for starting and editing a highlight report."""
+
+from django import forms
+from django.utils import timezone
+
+from core.forms import DateInput, crispy_helper
+from programmes.models import HighlightReport, HighlightReportRow
+
+
+class StartReportForm(forms.Form):
+    period_start = forms.DateField(label="Reporting period from", widget=DateInput())
+    period_end = forms.DateField(label="Reporting period to", widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = crispy_helper("Draft the report")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and start > end:
+            self.add_error("period_end", "The reporting period cannot end before it starts.")
+        return data
+
+
+class HighlightReportForm(forms.ModelForm):
+    """The report's header narrative. Bound together with the rows formset, so
+    the overall-RAG rule is checked against the row ratings being saved."""
+
+    class Meta:
+        model = HighlightReport
+        fields = ["management_summary", "overall_rag", "overall_rag_reason"]
+        widgets = {
+            "management_summary": forms.Textarea(attrs={"rows": 6}),
+            "overall_rag_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        self.helper = crispy_helper("Save draft")
+        self.helper.inputs = []  # one submit button for header and rows, in the template
+
+    def clean(self):
+        data = super().clean()
+        if self.rows.is_valid():
+            self.instance.pending_row_ratings = [row.cleaned_data["rag"] for row in self.rows.forms]
+        return data
+
+
+HighlightReportRowFormSet = forms.inlineformset_factory(
+    HighlightReport,
+    HighlightReportRow,
+    fields=["key_progress", "risks_issues", "next_tasks", "rag"],
+    widgets={
+        "key_progress": forms.Textarea(attrs={"rows": 4}),
+        "risks_issues": forms.Textarea(attrs={"rows": 3}),
+        "next_tasks": forms.Textarea(attrs={"rows": 3}),
+    },
+    extra=0,
+    can_delete=False,
+)
