@@ -23,15 +23,16 @@ def _actions():
     )
 
 
-def get_review_for_user(request, ref):
-    """The review with areas → findings, recommendations → actions, and the
-    action-plan actions that answer no single recommendation, all prefetched:
-    a fixed number of queries however many rows the review has."""
+def reviews_with_actions():
+    """Reviews with areas → findings, recommendations → actions (with their
+    updates), and the action-plan actions that answer no single
+    recommendation, all prefetched: a fixed number of queries however many
+    rows a review has. Used by the review, progress and committee pack pages."""
     recommendations = Recommendation.objects.select_related("owner").prefetch_related(
         Prefetch("actions", queryset=_actions())
     )
     unlinked = _actions().filter(recommendations__isnull=True)
-    queryset = Review.objects.prefetch_related(
+    return Review.objects.prefetch_related(
         Prefetch(
             "areas",
             queryset=ReviewArea.objects.prefetch_related(
@@ -53,7 +54,10 @@ def get_review_for_user(request, ref):
             to_attr="sections_without_area",
         ),
     )
-    return get_object_or_404(queryset, ref=ref)
+
+
+def get_review_for_user(request, ref):
+    return get_object_or_404(reviews_with_actions(), ref=ref)
 
 
 def get_recommendation_for_user(request, ref, write=False):

@@ -49,10 +49,13 @@ def get_committee_for_user(request, ref):
     return get_object_or_404(queryset, ref=ref)
 
 
-def get_meeting_for_user(request, pk, write=False):
+def get_meeting_for_user(request, pk, write=False, pack=False):
     """The meeting with its committee joined and its agenda prefetched.
     write=True: only clerks and administrators may change meetings."""
-    meeting = get_object_or_404(Meeting.objects.select_related("committee").prefetch_related("agenda_items"), pk=pk)
+    queryset = Meeting.objects.select_related("committee").prefetch_related("agenda_items")
+    if pack:
+        queryset = queryset.select_related("pack_item")
+    meeting = get_object_or_404(queryset, pk=pk)
     if write and not Meeting.can_be_managed_by(request.user):
         raise PermissionDenied("Only committee clerks can change meetings and their agendas.")
     return meeting

@@ -1,7 +1,7 @@
 from django import forms
 
 from core.forms import DateInput, crispy_helper
-from programmes.models import AgendaItem, Meeting
+from programmes.models import AgendaItem, HighlightReport, Meeting
 
 
 class MeetingForm(forms.ModelForm):
@@ -29,7 +29,21 @@ class MeetingForm(forms.ModelForm):
 class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
-        fields = ["number", "title", "report_number", "contact_officer", "pages", "exempt"]
+        fields = [
+            "number",
+            "title",
+            "report_number",
+            "contact_officer",
+            "pages",
+            "exempt",
+            "decision_maker",
+            "decision_type",
+            "chief_officer",
+            "ward",
+            "reason",
+            "recommendations",
+        ]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3}), "recommendations": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,6 +55,32 @@ class AgendaItemForm(forms.ModelForm):
         if clash.exists():
             raise forms.ValidationError("This meeting already has an agenda item with that number.")
         return number
+
+    def save_checked(self, user):
+        return self.save()
+
+
+class MeetingPackForm(forms.ModelForm):
+    """What goes into a meeting's committee pack: the published highlight
+    reports presented and the agenda item whose cover sheet opens it."""
+
+    class Meta:
+        model = Meeting
+        fields = ["reports", "pack_item"]
+        labels = {"reports": "Published highlight reports to attach", "pack_item": "Cover sheet from agenda item"}
+        widgets = {"reports": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only published reports can go to committee: drafts may still change.
+        self.fields["reports"].queryset = (
+            HighlightReport.objects.filter(status=HighlightReport.Status.PUBLISHED)
+            .select_related("programme")
+            .order_by("programme__name", "-period_end")
+        )
+        self.fields["reports"].required = False
+        self.fields["pack_item"].queryset = self.instance.agenda_items.all()
+        self.helper = crispy_helper("Save pack contents")
 
     def save_checked(self, user):
         return self.save()

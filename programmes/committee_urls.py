@@ -11,6 +11,9 @@ urlpatterns = [
     path("meetings/<int:pk>/agenda/<int:number>/edit/", views.agenda_item_edit, name="agenda_item_edit"),
     path("meetings/<int:pk>/matters-arising/", views.matters_arising, name="matters_arising"),
     path("meetings/<int:pk>/changes/", views.changes_since_last_meeting, name="changes"),
+    path("meetings/<int:pk>/pack/", views.meeting_pack, name="pack"),
+    path("meetings/<int:pk>/pack/pdf/", views.meeting_pack_pdf, name="pack_pdf"),
+    path("meetings/<int:pk>/pack/contents/", views.meeting_pack_contents, name="pack_contents"),
     path("<slug:ref>/", views.committee_detail, name="detail"),
     path("<slug:ref>/meetings/new/", views.meeting_create, name="meeting_create"),
 ]

@@ -3,14 +3,18 @@ matters arising, and what changed since the last meeting."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from weasyprint import HTML
 
-from actions.models import ActionItem, ActionUpdate, Review
+from actions.access import reviews_with_actions
+from actions.models import ActionItem, ActionUpdate, Progress, Review
 from core.views import edit_page
 from programmes.access import get_committee_for_user, get_meeting_for_user
 from programmes.changes import changes_between, window_for
-from programmes.committee_forms import AgendaItemForm, MeetingForm
-from programmes.models import AgendaItem, Committee, Meeting
+from programmes.committee_forms import AgendaItemForm, MeetingForm, MeetingPackForm
+from programmes.models import AgendaItem, Committee, HighlightReport, Meeting
 
 
 def committee_list(request):
@@ -32,6 +36,7 @@ def meeting_detail(request, pk):
     reviews = Review.objects.filter(action_plans__programme__reports_to=meeting.committee_id).distinct()
     context = {
         "meeting": meeting,
+        "reports": meeting.reports.select_related("programme"),
         "previous": meeting.previous(),
         "reviews": reviews,
         "can_manage": Meeting.can_be_managed_by(request.user),
@@ -103,3 +108,50 @@ def changes_since_last_meeting(request, pk):
     start, end = window_for(meeting, previous)
     context = {"meeting": meeting, "previous": previous, "changes": changes_between(start, end)}
     return render(request, "programmes/changes.html", context)
+
+
+def meeting_pack_contents(request, pk):
+    meeting = get_meeting_for_user(request, pk, write=True)
+    form = MeetingPackForm(request.POST or None, instance=meeting)
+    return edit_page(
+        request,
+        form,
+        title=f"Committee pack for {meeting}",
+        message="Committee pack contents saved.",
+        cancel_url=meeting.get_absolute_url(),
+    )
+
+
+def _pack_context(request, meeting):
+    """Everything the pack prints, in a fixed number of queries whatever the
+    number of projects, actions or reports."""
+    reviews = reviews_with_actions().filter(action_plans__programme__reports_to=meeting.committee_id).distinct()
+    matters = (
+        ActionItem.objects.matters_arising_for(meeting, meeting.previous())
+        .select_related("owner", "arising_from__committee")
+        .prefetch_related(Prefetch("updates", queryset=ActionUpdate.objects.all()))
+    )
+    return {
+        "meeting": meeting,
+        "cover": meeting.pack_item,
+        "reports": HighlightReport.objects.for_display().filter(meetings=meeting).order_by("programme__name"),
+        "rows": matters,
+        "reviews": reviews,
+        "categories": Progress.choices,
+    }
+
+
+def meeting_pack(request, pk):
+    """The clerk's committee pack as one printable document."""
+    meeting = get_meeting_for_user(request, pk, pack=True)
+    return render(request, "programmes/committee_pack.html", _pack_context(request, meeting))
+
+
+def meeting_pack_pdf(request, pk):
+    meeting = get_meeting_for_user(request, pk, pack=True)
+    html = render_to_string("programmes/committee_pack.html", {**_pack_context(request, meeting), "pdf": True}, request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"{meeting.committee.ref}-{meeting.date.isoformat()}-pack.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

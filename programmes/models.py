@@ -63,6 +63,20 @@ class Meeting(models.Model):
     date = models.DateField()
     time = models.TimeField(null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True)
+    reports = models.ManyToManyField(
+        "HighlightReport",
+        blank=True,
+        related_name="meetings",
+        help_text="Published highlight reports presented at this meeting.",
+    )
+    pack_item = models.ForeignKey(
+        "AgendaItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The agenda item whose report cover sheet opens the committee pack.",
+    )
 
     objects = MeetingManager()
 
@@ -104,6 +118,15 @@ class AgendaItem(models.Model):
     contact_officer = models.CharField(max_length=200, blank=True)
     pages = models.CharField(max_length=30, blank=True)
     exempt = models.BooleanField(default=False, help_text="Taken with the press and public excluded.")
+    # The report cover sheet, in the council's format (printed at the front of a committee pack).
+    decision_maker = models.CharField(
+        max_length=200, blank=True, help_text="e.g. Improvement and Efficiency Sub-Committee"
+    )
+    decision_type = models.CharField(max_length=100, blank=True, help_text="e.g. Non-Urgent Non-Executive Non-Key")
+    chief_officer = models.CharField(max_length=200, blank=True)
+    ward = models.CharField(max_length=100, blank=True, help_text="e.g. Borough wide, or N/A")
+    reason = models.TextField("reason for report", blank=True)
+    recommendations = models.TextField(blank=True, help_text="What the committee is asked to do, one per line.")
 
     objects = AgendaItemManager()
 
