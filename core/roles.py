@@ -32,6 +32,7 @@ ROLE_PERMISSIONS = {
                 ("programmes", "project"),
                 ("actions", "recommendation"),
                 ("actions", "actionitem"),
+                ("programmes", "highlightreport"),
             ]
             for verb in ("add", "change")
         ),
