@@ -1,9 +1,45 @@
-# Creates the four role groups with their permissions, so that every
-# database (development, test, production) starts with the same roles.
+# Creates the four role groups with the permissions they had when this
+# migration was written, so every database (development, test, production)
+# starts with the same roles. The mapping is frozen here on purpose: later
+# changes live in core/roles.py and are applied after every migrate by
+# core.signals.keep_role_groups_in_step.
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from core.roles import sync_role_groups
+OUR_APPS = ["core", "programmes", "actions"]
+ROLE_PERMISSIONS = {
+    "Officer": [
+        "view",
+        "actions.change_actionitem",
+        "actions.add_actionupdate",
+        "programmes.change_project",
+        "programmes.add_projectupdate",
+    ],
+    "Programme manager": [
+        "view",
+        "programmes.add_programme",
+        "programmes.change_programme",
+        "programmes.add_workstream",
+        "programmes.change_workstream",
+        "programmes.add_project",
+        "programmes.change_project",
+        "actions.add_recommendation",
+        "actions.change_recommendation",
+        "actions.add_actionitem",
+        "actions.change_actionitem",
+        "actions.add_actionupdate",
+        "programmes.add_projectupdate",
+    ],
+    "Committee clerk": [
+        "view",
+        "programmes.add_meeting",
+        "programmes.change_meeting",
+        "programmes.add_agendaitem",
+        "programmes.change_agendaitem",
+        "programmes.delete_agendaitem",
+    ],
+    "Administrator": ["*"],
+}
 
 
 def create_role_groups(apps, schema_editor):
@@ -13,13 +49,23 @@ def create_role_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    sync_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    ours = permission_model.objects.filter(content_type__app_label__in=OUR_APPS)
+    for role, wanted in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=role)
+        if wanted == ["*"]:
+            group.permissions.set(permission_model.objects.all())
+            continue
+        perms = list(ours.filter(codename__startswith="view_"))
+        for name in wanted[1:]:
+            app_label, codename = name.split(".")
+            perms.append(ours.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(perms)
 
 
 def remove_role_groups(apps, schema_editor):
-    from core.roles import ROLES
-
-    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLE_PERMISSIONS).delete()
 
 
 class Migration(migrations.Migration):
