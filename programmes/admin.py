@@ -11,7 +11,17 @@ from core.admin import (
     rag_display,
     stamp_update_authors,
 )
-from programmes.models import AgendaItem, Committee, Meeting, Programme, Project, ProjectUpdate, Workstream
+from programmes.models import (
+    AgendaItem,
+    Committee,
+    HighlightReport,
+    HighlightReportRow,
+    Meeting,
+    Programme,
+    Project,
+    ProjectUpdate,
+    Workstream,
+)
 
 
 class MeetingInline(admin.TabularInline):
@@ -176,3 +186,122 @@ class ProjectUpdateAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
         if obj.author:
             return obj.author.get_full_name() or obj.author.get_username()
         return obj.author_name or "—"
+
+
+class HighlightReportRowInline(admin.StackedInline):
+    """A draft's rows: their wording can be corrected until the report is
+    published, then they are read-only. Rows come from drafting (one per
+    project), so none are added or removed here; ratings are changed on the
+    report's edit page, which checks the overall RAG against them."""
+
+    model = HighlightReportRow
+    fields = (
+        ("position", "workstream_name", "project_name", "project"),
+        "key_progress",
+        "risks_issues",
+        "next_tasks",
+        ("rag", "previous_rag"),
+    )
+    readonly_fields = ("position", "workstream_name", "project_name", "project", "rag", "previous_rag")
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("project")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.is_draft:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HighlightReport)
+class HighlightReportAdmin(admin.ModelAdmin):
+    """Published and superseded reports are what a committee saw: view only.
+    Reports are started and published in the app, so here a draft's wording
+    can be corrected but its programme, period, status and version cannot."""
+
+    list_display = (
+        "title",
+        "programme",
+        "period",
+        "status",
+        "version_number",
+        rag_column("overall_rag", "Overall RAG"),
+    )
+    list_filter = ("status", "programme", "overall_rag")
+    list_select_related = ("programme",)
+    search_fields = ("title", "programme__name", "programme_name", "management_summary", "rows__project_name")
+    date_hierarchy = "period_end"
+    ordering = ("programme__name", "-period_end", "-version_number")
+    inlines = (HighlightReportRowInline,)
+    fieldsets = (
+        (None, {"fields": ("programme", ("period_start", "period_end"), ("status", "version_number"))}),
+        ("Header", {"fields": HighlightReport.HEADER_FIELDS}),
+        ("Publication", {"fields": (("published_at", "published_by"), "supersedes", ("created_at", "created_by"))}),
+    )
+    readonly_fields = (
+        "programme",
+        "period_start",
+        "period_end",
+        "status",
+        "version_number",
+        "published_at",
+        "published_by",
+        "supersedes",
+        "created_at",
+        "created_by",
+    )
+
+    @admin.display(description="Reporting period", ordering="period_end")
+    def period(self, obj):
+        return obj.period_label
+
+    def get_actions(self, request):
+        # Bulk delete runs a queryset delete, which would skip the model's
+        # refusal to delete a published report.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.is_draft:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not obj.is_draft:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(HighlightReportRow)
+class HighlightReportRowAdmin(admin.ModelAdmin):
+    """Rows, for searching across reports; read-only (a draft's rows are edited with their report)."""
+
+    list_display = ("project_name", "workstream_name", "report", rag_display, "direction_label")
+    list_filter = ("rag", "report__status", "report__programme")
+    list_select_related = ("report",)
+    search_fields = ("project_name", "workstream_name", "key_progress", "risks_issues", "next_tasks")
+    ordering = ("report__programme__name", "-report__period_end", "-report__version_number", "position")
+
+    @admin.display(description="Direction of travel")
+    def direction_label(self, obj):
+        return obj.direction_label
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

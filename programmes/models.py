@@ -388,6 +388,16 @@ class HighlightReportQuerySet(models.QuerySet):
         )
 
 
+class HighlightReportManager(models.Manager.from_queryset(HighlightReportQuerySet)):
+    def get_by_natural_key(self, programme_ref, period_start, period_end, version_number):
+        return self.get(
+            programme__ref=programme_ref,
+            period_start=period_start,
+            period_end=period_end,
+            version_number=version_number,
+        )
+
+
 class HighlightReport(models.Model):
     """A programme's highlight report for one reporting period.
 
@@ -453,7 +463,7 @@ class HighlightReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = HighlightReportQuerySet.as_manager()
+    objects = HighlightReportManager()
 
     class Meta:
         ordering = ["programme", "-period_end", "-version_number"]
@@ -541,6 +551,23 @@ class HighlightReport(models.Model):
         self.ensure_draft()
         return super().delete(*args, **kwargs)
 
+    def natural_key(self):
+        """Programme, reporting period and version: what the seed fixtures name a report by."""
+        return (self.programme.ref, self.period_start.isoformat(), self.period_end.isoformat(), self.version_number)
+
+    natural_key.dependencies = ["programmes.programme"]
+
+
+class HighlightReportRowManager(models.Manager):
+    def get_by_natural_key(self, programme_ref, period_start, period_end, version_number, position):
+        return self.get(
+            report__programme__ref=programme_ref,
+            report__period_start=period_start,
+            report__period_end=period_end,
+            report__version_number=version_number,
+            position=position,
+        )
+
 
 class HighlightReportRow(models.Model):
     """One project's line in a highlight report: text copied from the project's
@@ -576,6 +603,8 @@ class HighlightReportRow(models.Model):
         blank=True,
         help_text="The project's RAG in the previous published report; blank if it was not in one.",
     )
+
+    objects = HighlightReportRowManager()
 
     class Meta:
         ordering = ["report", "position"]
@@ -623,3 +652,8 @@ class HighlightReportRow(models.Model):
     def delete(self, *args, **kwargs):
         self.report.ensure_draft()
         return super().delete(*args, **kwargs)
+
+    def natural_key(self):
+        return (*self.report.natural_key(), self.position)
+
+    natural_key.dependencies = ["programmes.highlightreport", "programmes.project"]

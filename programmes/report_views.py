@@ -1,6 +1,9 @@
 """Highlight reports: a programme's managers draft, edit and publish them;
 every council login reads, prints and downloads them."""
 
+import datetime
+import io
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.models import RAG
 from programmes.access import get_programme_for_user
 from programmes.models import HighlightReport, ReportIsPublished
 from programmes.report_forms import HighlightReportForm, HighlightReportRowFormSet, StartReportForm
@@ -132,6 +136,120 @@ def report_pdf(request, pk):
     )
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"{report.programme.ref}-highlight-report-{report.period_end:%Y-%m-%d}-v{report.version_number}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(report, "pdf")}"'
     return response
+
+
+def _download_name(report, extension):
+    """e.g. oip-highlight-report-2010-06-06-v1.pdf: programme, period end and version."""
+    return f"{report.programme.ref}-highlight-report-{report.period_end:%Y-%m-%d}-v{report.version_number}.{extension}"
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_COLUMNS = (
+    ("Workstream", 24),
+    ("Project", 30),
+    ("Key progress during reporting period", 60),
+    ("Risks and issues to be raised for information or escalated", 50),
+    ("Tasks planned for next period", 50),
+    ("RAG status", 12),
+    ("Direction of travel", 20),
+)
+
+
+def report_xlsx(request, pk):
+    """The report as an Excel workbook, one row per project, for whoever
+    works on it in a spreadsheet. Same access as the report page."""
+    report = get_report_for_user(request, pk)
+    response = HttpResponse(_report_workbook(report), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(report, "xlsx")}"'
+    return response
+
+
+def _report_workbook(report):
+    """The header block, then the rows table. Write-only mode streams rows to
+    the file instead of holding a cell object per value."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    workbook = Workbook(write_only=True)
+    workbook.properties.title = f"{report.title}, {report.period_label}"
+    sheet = workbook.create_sheet("Highlight report")
+    sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    for index, (_, width) in enumerate(XLSX_COLUMNS):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    bold, wrapped = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+
+    def cell(value, font=None):
+        if isinstance(value, str):
+            # Officers paste from Word: drop the control characters Excel refuses.
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        written = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            written.data_type = "s"  # a leading "=" stays text, not a formula
+            written.alignment = wrapped
+        elif isinstance(value, datetime.date):
+            written.number_format = "d mmm yyyy"
+        if font:
+            written.font = font
+        return written
+
+    status = report.get_status_display()
+    if report.is_draft:
+        status = "DRAFT, not yet published"
+    elif report.published_at:
+        published = timezone.localtime(report.published_at)
+        status += f" {published.day} {published:%b %Y}"
+    header = [
+        ("To", report.to_committee),
+        ("Project / Programme name", report.programme_name),
+        ("Reporting period from", report.period_start),
+        ("Reporting period to", report.period_end),
+        ("Report author(s)", report.report_authors),
+        ("Stage / Status", report.stage),
+        ("Start date", report.start_wording),
+        ("Proposed end date", report.proposed_end_wording),
+        ("Overall RAG status", RAG(report.overall_rag).label),
+    ]
+    if report.overall_rag_reason:
+        header.append(("Reason for the overall RAG", report.overall_rag_reason))
+    header += [
+        ("Management summary", report.management_summary),
+        ("Report status", status),
+        ("Version", report.version_number),
+    ]
+
+    # A write-only sheet writes its settings with the first row, so set them first.
+    # The column headings repeat on every printed page; they are not frozen on
+    # screen, where the header block above them would fill the window.
+    table_row = 1 + len(header) + 2  # the title, the header block, a blank row
+    sheet.print_title_rows = f"{table_row}:{table_row}"
+
+    sheet.append([cell(report.title, Font(bold=True, size=14))])
+    for label, value in header:
+        sheet.append([cell(label, bold), cell(value)])
+    sheet.append([])
+    sheet.append([cell(heading, bold) for heading, _ in XLSX_COLUMNS])
+    for row in report.rows.all():
+        direction = row.direction.label
+        if row.previous_rag and row.direction != row.Direction.NEW:
+            direction += f" (was {row.get_previous_rag_display()})"
+        sheet.append(
+            [
+                cell(row.workstream_name),
+                cell(row.project_name, bold),
+                cell(row.key_progress),
+                cell(row.risks_issues),
+                cell(row.next_tasks),
+                cell(RAG(row.rag).label),
+                cell(direction),
+            ]
+        )
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -23,4 +23,5 @@ urlpatterns = [
     path("reports/<int:pk>/correct/", report_views.report_correct, name="report_correct"),
     path("reports/<int:pk>/print/", report_views.report_print, name="report_print"),
     path("reports/<int:pk>/pdf/", report_views.report_pdf, name="report_pdf"),
+    path("reports/<int:pk>/xlsx/", report_views.report_xlsx, name="report_xlsx"),
 ]

@@ -23,7 +23,18 @@ from actions.models import (
     Status,
 )
 from core.models import RAG, Owner, ReminderDigest
-from programmes.models import AgendaItem, Committee, Meeting, Programme, Project, ProjectUpdate, Workstream
+from programmes.models import (
+    AgendaItem,
+    Committee,
+    HighlightReport,
+    HighlightReportRow,
+    Meeting,
+    Programme,
+    Project,
+    ProjectUpdate,
+    Workstream,
+)
+from programmes.services import draft_highlight_report, publish_highlight_report
 
 APPS = {"core", "programmes", "actions"}
 EXPECTED_MODELS = {
@@ -35,6 +46,8 @@ EXPECTED_MODELS = {
     Workstream,
     Project,
     ProjectUpdate,
+    HighlightReport,
+    HighlightReportRow,
     Review,
     ReviewArea,
     Finding,
@@ -86,6 +99,15 @@ def oip(db):
     ProjectUpdate.objects.create(
         project=project, period_end=datetime.date(2010, 5, 31), key_progress="Business case agreed.", rag=RAG.GREEN
     )
+    report = publish_highlight_report(
+        report=draft_highlight_report(
+            programme=programme,
+            period_start=datetime.date(2010, 4, 22),
+            period_end=datetime.date(2010, 6, 6),
+            user=None,
+        ),
+        user=None,
+    )
     review = Review.objects.create(
         ref="lec-2010",
         title="London Efficiency Challenge 2010",
@@ -116,7 +138,14 @@ def oip(db):
     ReminderDigest.objects.create(
         user=get_user_model().objects.first(), sent_on=datetime.date(2010, 6, 1), item_count=1
     )
-    return {"owner": owner, "project": project, "action": action, "update": update, "recommendation": recommendation}
+    return {
+        "owner": owner,
+        "project": project,
+        "action": action,
+        "update": update,
+        "recommendation": recommendation,
+        "report": report,
+    }
 
 
 def form_data(response):
@@ -320,3 +349,67 @@ def test_recommendation_page_lists_answering_actions(admin_client, oip):
     assert "actions answering this recommendation" in content.lower()
     assert "Draft the improvement plan" in content
     assert "by end of June 2010" in content
+
+
+def test_highlight_report_changelist_shows_period_status_and_overall_rag_word(admin_client, oip):
+    response = admin_client.get(reverse("admin:programmes_highlightreport_changelist"))
+    content = response.content.decode()
+    assert "22 Apr 2010 to 6 Jun 2010" in content
+    assert "Published" in content
+    assert '<span class="rag rag-green">Green</span>' in content
+    assert "delete_selected" not in content
+
+
+def test_published_highlight_report_is_read_only_in_admin(admin_client, oip):
+    report = oip["report"]
+    change_url = reverse("admin:programmes_highlightreport_change", args=[report.pk])
+
+    response = admin_client.get(change_url)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'name="_save"' not in content
+    assert 'name="management_summary"' not in content
+    assert 'name="rows-0-key_progress"' not in content
+    assert "Business case agreed." in content
+
+    response = admin_client.post(change_url, {"management_summary": "Rewritten after the committee."})
+    assert response.status_code == 403
+    response = admin_client.post(reverse("admin:programmes_highlightreport_delete", args=[report.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    report.refresh_from_db()
+    assert report.management_summary != "Rewritten after the committee."
+    assert report.status == HighlightReport.Status.PUBLISHED
+
+
+def test_draft_highlight_report_wording_can_be_corrected_in_admin_but_not_its_status(admin_client, oip):
+    report = oip["report"]
+    report.programme.managers.clear()
+    draft = draft_highlight_report(
+        programme=report.programme,
+        period_start=datetime.date(2010, 6, 7),
+        period_end=datetime.date(2010, 7, 20),
+        user=None,
+    )
+    change_url = reverse("admin:programmes_highlightreport_change", args=[draft.pk])
+    response = admin_client.get(change_url)
+    assert 'name="status"' not in response.content.decode()
+    data = form_data(response)
+    data["management_summary"] = "Corrected in the admin."
+    data["rows-0-next_tasks"] = "Agree the site."
+    data["status"] = HighlightReport.Status.PUBLISHED
+
+    response = admin_client.post(change_url, data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    draft.refresh_from_db()
+    assert (draft.management_summary, draft.status) == ("Corrected in the admin.", HighlightReport.Status.DRAFT)
+    assert draft.rows.get().next_tasks == "Agree the site."
+
+
+def test_highlight_report_row_is_read_only_in_admin(admin_client, oip):
+    row = oip["report"].rows.get()
+    change_url = reverse("admin:programmes_highlightreportrow_change", args=[row.pk])
+    assert 'name="_save"' not in admin_client.get(change_url).content.decode()
+    response = admin_client.post(change_url, {"key_progress": "Rewritten."})
+    assert response.status_code == 403
+    row.refresh_from_db()
+    assert row.key_progress == "Business case agreed."

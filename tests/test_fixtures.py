@@ -18,7 +18,17 @@ from actions.models import (
     ReviewArea,
 )
 from core.models import RAG, Owner
-from programmes.models import AgendaItem, Committee, Meeting, Programme, Project, ProjectUpdate, Workstream
+from programmes.models import (
+    AgendaItem,
+    Committee,
+    HighlightReport,
+    HighlightReportRow,
+    Meeting,
+    Programme,
+    Project,
+    ProjectUpdate,
+    Workstream,
+)
 from tests import factories
 
 SEEDED_MODELS = [
@@ -30,6 +40,8 @@ SEEDED_MODELS = [
     Workstream,
     Project,
     ProjectUpdate,
+    HighlightReport,
+    HighlightReportRow,
     Review,
     ReviewArea,
     Finding,
@@ -48,6 +60,8 @@ EXPECTED_COUNTS = {
     Workstream: 3,
     Project: 6,
     ProjectUpdate: 6,
+    HighlightReport: 1,  # 22 Apr - 6 Jun 2010, published
+    HighlightReportRow: 6,
     Review: 1,
     ReviewArea: 5,
     Finding: 17,
@@ -104,7 +118,7 @@ def test_loading_prints_a_one_line_summary(db, capsys):
     load()
 
     total = sum(counts().values())
-    assert capsys.readouterr().out.strip() == f"Loaded {total} objects from 6 fixtures."
+    assert capsys.readouterr().out.strip() == f"Loaded {total} objects from 7 fixtures."
 
 
 def test_seeded_texts_match_the_2010_documents(db):

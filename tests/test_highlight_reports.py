@@ -4,11 +4,16 @@ changes, corrected by new versions, printed on A4 landscape and as a PDF."""
 
 import datetime
 import io
+import re
 from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from core.models import RAG
@@ -505,3 +510,198 @@ def test_report_page_runs_constant_queries(client, programme, manager, officer, 
         response = client.get(report.get_absolute_url())
     assert response.status_code == 200
     assert response.content.count(b'class="report-row"') == size
+
+
+# --- The 2010 report from the seed fixtures --------------------------------------------------
+
+
+@pytest.fixture
+def seeded_report(db):
+    call_command("load_seed_data", verbosity=0)
+    return HighlightReport.objects.get(programme__ref="oip", period_start=START, period_end=END)
+
+
+def row_html(html, row):
+    """The report's table row for one project row, so each check is about that project."""
+    match = re.search(rf'<tr id="row-{row.pk}".*?</tr>', html, re.DOTALL)
+    assert match, f"no table row for {row.project_name}"
+    return match.group()
+
+
+def longest_line(text):
+    return max(text.splitlines(), key=len)
+
+
+def test_seeded_2010_report_is_published_with_the_printed_header(seeded_report):
+    report = seeded_report
+    assert (report.status, report.version_number, report.published_by) == (HighlightReport.Status.PUBLISHED, 1, None)
+    assert timezone.localtime(report.published_at).date() == datetime.date(2010, 5, 20)
+    assert (report.to_committee, report.report_authors, report.stage) == (
+        "I&E sub-committee",
+        "Organisational Improvement Team",
+        "Definition",
+    )
+    assert (report.start_wording, report.proposed_end_wording, report.overall_rag) == ("Oct 09", "", RAG.AMBER)
+    rows = list(report.rows.select_related("project"))
+    assert [(row.project.ref, row.rag, row.direction) for row in rows] == [
+        ("oip-office-accommodation-business-case", RAG.AMBER, "new"),
+        ("oip-website-upgrade", RAG.AMBER, "new"),
+        ("oip-sharepoint-review-and-strategy", RAG.AMBER, "new"),
+        ("oip-ccc-service-migrations", RAG.GREEN, "new"),
+        ("oip-customer-insight-analysis", RAG.GREEN, "new"),
+        ("oip-voice-recognition", RAG.GREEN, "new"),
+    ]
+    for row in rows:
+        update = row.project.updates.get(period_end=END)
+        assert (row.key_progress, row.risks_issues, row.next_tasks) == (
+            update.key_progress,
+            update.risks_issues,
+            update.next_tasks,
+        )
+
+
+@pytest.mark.parametrize("view", ["programmes:report", "programmes:report_print"])
+def test_seeded_2010_report_renders_every_project_row_and_rag(client, seeded_report, clerk, view):
+    client.force_login(clerk)
+    response = client.get(reverse(view, args=[seeded_report.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "I&amp;E sub-committee" in html
+    assert "Organisational Improvement Team" in html
+    assert "Both COE and the I&amp;E Sub Committee have approved the creation" in html
+    assert "22 Apr 2010" in html
+    assert "6 Jun 2010" in html
+    assert "DRAFT" not in html
+    rows = list(seeded_report.rows.all())
+    assert len(rows) == 6
+    for row in rows:
+        shown = row_html(html, row)
+        assert escape(row.project_name) in shown
+        for text in (row.key_progress, row.risks_issues, row.next_tasks):
+            assert escape(longest_line(text)) in shown, row.project_name
+        assert f'<span class="rag rag-{row.rag}">{RAG(row.rag).label}</span>' in shown
+        assert '<span aria-hidden="true">●</span> New' in shown
+    assert html.count("Work stream: ") == 3
+
+
+def test_seeded_2010_report_pdf_names_every_project(client, seeded_report, clerk):
+    client.force_login(clerk)
+    response = client.get(reverse("programmes:report_pdf", args=[seeded_report.pk]))
+    assert response.status_code == 200
+    reader, text = pdf_text(response)
+    words = " ".join(text.split())  # long names wrap inside their table cell
+    for row in seeded_report.rows.all():
+        assert row.project_name in words
+    assert "AMBER" in words
+    assert "GREEN" in words
+    assert "DRAFT" not in words
+    assert len(reader.pages) >= 2
+
+
+# --- Excel download ---------------------------------------------------------------------------
+
+
+def xlsx_rows(response):
+    """The header block as {label: value}, and the project rows after the table heading, as tuples."""
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    heading = next(i for i, row in enumerate(values) if row and row[0] == "Workstream")
+    header = {row[0]: row[1] for row in values[1:heading] if row and row[0]}
+    return values[0][0], header, values[heading], values[heading + 1 :]
+
+
+def test_xlsx_has_the_header_and_one_row_per_project(client, seeded_report, officer):
+    client.force_login(officer)
+    response = client.get(reverse("programmes:report_xlsx", args=[seeded_report.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Disposition"] == 'attachment; filename="oip-highlight-report-2010-06-06-v1.xlsx"'
+    title, header, heading, rows = xlsx_rows(response)
+    assert title == "Organisational Improvement Programme Management Highlight Report"
+    assert header["To"] == "I&E sub-committee"
+    assert header["Project / Programme name"] == "Organisational Improvement Programme"
+    assert header["Reporting period from"].date() == START
+    assert header["Reporting period to"].date() == END
+    assert header["Report author(s)"] == "Organisational Improvement Team"
+    assert (header["Stage / Status"], header["Start date"], header["Proposed end date"]) == (
+        "Definition",
+        "Oct 09",
+        None,
+    )
+    assert header["Overall RAG status"] == "Amber"
+    assert header["Management summary"].startswith("Both COE and the I&E Sub Committee")
+    assert (header["Report status"], header["Version"]) == ("Published 20 May 2010", 1)
+    assert heading == (
+        "Workstream",
+        "Project",
+        "Key progress during reporting period",
+        "Risks and issues to be raised for information or escalated",
+        "Tasks planned for next period",
+        "RAG status",
+        "Direction of travel",
+    )
+    expected = [
+        (row.workstream_name, row.project_name, row.key_progress, row.risks_issues, row.next_tasks)
+        for row in seeded_report.rows.all()
+    ]
+    assert [row[:5] for row in rows] == expected
+    assert [row[5:] for row in rows] == [("Amber", "New")] * 3 + [("Green", "New")] * 3
+
+
+def test_xlsx_of_a_draft_says_draft_and_shows_direction_in_words(client, programme, projects, manager, officer):
+    published(programme, manager)
+    later = datetime.date(2010, 7, 20)
+    factories.make_project_update(projects[1], period_start=END, period_end=later, rag=RAG.RED)
+    report = draft(programme, manager, start=datetime.date(2010, 6, 7), end=later)
+    client.force_login(officer)
+    _, header, _, rows = xlsx_rows(client.get(reverse("programmes:report_xlsx", args=[report.pk])))
+    assert header["Report status"] == "DRAFT, not yet published"
+    assert {row[1]: (row[5], row[6]) for row in rows} == {
+        "Office accommodation business case": ("Amber", "Same (was Amber)"),
+        "Website upgrade": ("Red", "Worse (was Amber)"),
+        "Voice Recognition": ("Green", "Same (was Green)"),
+    }
+
+
+def test_xlsx_keeps_pasted_text_as_text(client, programme, projects, manager, officer):
+    report = draft(programme, manager)
+    row = report.rows.get(project=projects[0])
+    row.key_progress = '=HYPERLINK("http://example.org", "Click")\x0b pasted from Word'
+    row.save()
+    client.force_login(officer)
+    response = client.get(reverse("programmes:report_xlsx", args=[report.pk]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    (cell,) = [cell for line in sheet.iter_rows() for cell in line if str(cell.value).startswith("=HYPERLINK")]
+    assert cell.data_type == "s"  # a string, not a formula Excel would run
+    assert cell.value == '=HYPERLINK("http://example.org", "Click") pasted from Word'
+
+
+def test_anonymous_xlsx_download_is_sent_to_login(client, programme, projects, manager):
+    report = published(programme, manager)
+    response = client.get(reverse("programmes:report_xlsx", args=[report.pk]))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+def test_any_login_can_download_the_xlsx_from_the_report_and_print_pages(client, seeded_report, outsider):
+    url = reverse("programmes:report_xlsx", args=[seeded_report.pk])
+    client.force_login(outsider)
+    for page in ("programmes:report", "programmes:report_print"):
+        html = client.get(reverse(page, args=[seeded_report.pk])).content.decode()
+        assert f'href="{url}">Download as Excel (.xlsx)</a>' in html
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_xlsx_runs_constant_queries(client, programme, manager, officer, size, django_assert_num_queries):
+    workstreams = [factories.make_workstream(programme) for _ in range(3)]
+    for i in range(size):
+        project = factories.make_project(workstreams[i % 3], rag=[RAG.RED, RAG.AMBER, RAG.GREEN][i % 3])
+        factories.make_project_update(project)
+    first = published(programme, manager)
+    report = publish_highlight_report(report=correct_highlight_report(report=first, user=manager), user=manager)
+    client.force_login(officer)
+    with django_assert_num_queries(5):
+        response = client.get(reverse("programmes:report_xlsx", args=[report.pk]))
+    assert response.status_code == 200
+    assert len(xlsx_rows(response)[3]) == size
