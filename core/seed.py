@@ -30,7 +30,15 @@ from simple_history.utils import get_history_manager_for_model
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 # Models whose rows are append-only (their save() refuses updates): an existing row is left as it is.
-APPEND_ONLY = {"programmes.projectupdate", "actions.actionupdate"}
+# Rows that are never rewritten once they exist: progress updates, and
+# published highlight reports (a snapshot the committee saw; it may since
+# have been superseded by a correction, which a reload must not undo).
+APPEND_ONLY = {
+    "programmes.projectupdate",
+    "actions.actionupdate",
+    "programmes.highlightreport",
+    "programmes.highlightreportrow",
+}
 
 
 class SeedError(Exception):
@@ -92,11 +100,11 @@ def _load_object(path, data, using):
         (deserialized,) = serializers.deserialize("python", [data], using=using, handle_forward_references=False)
         instance = deserialized.object
         exists = instance.pk is not None and model._base_manager.using(using).filter(pk=instance.pk).exists()
+        if exists and data.get("model", "").lower() in APPEND_ONLY:
+            return 1  # already recorded; never rewritten
         instance._state.adding = not exists  # so uniqueness checks skip the row being updated
         instance.full_clean()
         update_fields = _update_fields(model, data) if exists else None
-        if exists and data.get("model", "").lower() in APPEND_ONLY:
-            return 1  # already recorded; updates are never rewritten
         # A savepoint, so a database error on PostgreSQL leaves the transaction usable for the message.
         with transaction.atomic(using=using):
             deserialized.save(using=using, update_fields=update_fields)

@@ -117,8 +117,8 @@ def test_loading_all_fixtures_gives_the_expected_counts(db):
 def test_loading_prints_a_one_line_summary(db, capsys):
     load()
 
-    total = sum(counts().values())
-    assert capsys.readouterr().out.strip() == f"Loaded {total} objects from 7 fixtures."
+    total = sum(counts().values()) + 1  # 08 names the 1 June meeting again, to attach its papers
+    assert capsys.readouterr().out.strip() == f"Loaded {total} objects from 8 fixtures."
 
 
 def test_seeded_texts_match_the_2010_documents(db):
@@ -292,3 +292,28 @@ def test_an_unreadable_fixture_is_reported_by_file(db, tmp_path):
 
     with pytest.raises(CommandError, match=r"not-json\.json: not valid JSON"):
         load(broken)
+
+
+def test_the_2010_report_is_attached_to_the_1_june_meeting_with_its_cover_sheet(db):
+    from programmes.models import Meeting
+
+    call_command("load_seed_data", verbosity=0)
+    meeting = Meeting.objects.get(date="2010-06-01")
+    assert [str(r.period_label) for r in meeting.reports.all()] == ["22 Apr 2010 to 6 Jun 2010"]
+    assert meeting.pack_item.report_number == "CEO1058"
+    assert meeting.pack_item.decision_type == "Non-Urgent Non-Executive Non-Key"
+    assert meeting.pack_item.ward == "Borough wide"
+
+
+def test_reloading_does_not_undo_a_correction_of_the_2010_report(db):
+    from programmes.models import HighlightReport
+    from programmes.services import correct_highlight_report, publish_highlight_report
+
+    call_command("load_seed_data", verbosity=0)
+    original = HighlightReport.objects.get()
+    correction = correct_highlight_report(report=original, user=None)
+    publish_highlight_report(report=correction, user=None)
+    call_command("load_seed_data", verbosity=0)
+    original.refresh_from_db()
+    assert original.status == HighlightReport.Status.SUPERSEDED
+    assert HighlightReport.objects.published().get().version_number == 2
