@@ -30,7 +30,9 @@ def review_list(request):
 
 def review_detail(request, ref):
     review = get_review_for_user(request, ref)
-    return render(request, "actions/review_detail.html", {"review": review})
+    programme_ids = [plan.programme_id for plan in review.action_plans.all()]
+    can_add = Recommendation(area=ReviewArea(review=review)).can_be_edited_by(request.user, programme_ids)
+    return render(request, "actions/review_detail.html", {"review": review, "can_add": can_add})
 
 
 def review_progress(request, ref):

@@ -540,3 +540,12 @@ def test_manager_sees_recommendation_history_after_an_edit(client, manager, plan
     html = client.get(rec.get_absolute_url()).content.decode()
     assert "RAG status: Not yet rated → Red" in html
     assert "Pat Manager" in html
+
+
+def test_review_page_offers_add_recommendation_only_to_its_managers(client, manager, officer, plan_section):
+    url = plan_section.area.review.get_absolute_url()
+    add_url = reverse("actions:recommendation_create", args=[plan_section.area.ref])
+    client.force_login(manager)
+    assert add_url in client.get(url).content.decode()
+    client.force_login(officer)
+    assert add_url not in client.get(url).content.decode()

@@ -82,7 +82,7 @@ def test_project_page_shows_update_narrative(client, officer, programme):
 def test_review_page_runs_constant_queries(client, officer, officer_team, size, django_assert_num_queries):
     review = build_review(areas=size + 1, recs_per_area=size, actions_per_rec=size, owner=officer_team)
     client.force_login(officer)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(16):
         response = client.get(review.get_absolute_url())
     assert response.status_code == 200
     assert response.content.count(b'data-action="') == (size + 1) * (size * size + 1)
