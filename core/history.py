@@ -33,14 +33,14 @@ def history_entries(instance, limit=50):
             raw.append((newer, "Changed", [(c.field, c.old, c.new) for c in delta.changes]))
     labels = _Resolver(model, [c for _, _, changes in raw for c in changes])
     return [
-        HistoryEntry(
-            when=record.history_date,
-            who=record.history_user,
-            kind=kind,
-            changes=[(labels.field_label(name), labels(name, old), labels(name, new)) for name, old, new in changes],
-        )
+        HistoryEntry(when=record.history_date, who=record.history_user, kind=kind, changes=labels.describe(changes))
         for record, kind, changes in raw
     ]
+
+
+def describe_changes(model, changes):
+    """(label, old, new) in words for raw (field name, old, new) triples."""
+    return _Resolver(model, changes).describe(changes)
 
 
 class _Resolver:
@@ -54,6 +54,9 @@ class _Resolver:
                 wanted.setdefault(f.related_model, set()).update(v for v in (old, new) if v is not None)
         for related, pks in wanted.items():
             self.objects[related] = related._default_manager.in_bulk(pks)
+
+    def describe(self, changes):
+        return [(self.field_label(name), self(name, old), self(name, new)) for name, old, new in changes]
 
     def field_label(self, name):
         return capfirst(self.model._meta.get_field(name).verbose_name)

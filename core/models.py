@@ -11,7 +11,8 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import capfirst
+
+from core.history import describe_changes
 
 
 class RAG(models.TextChoices):
@@ -131,25 +132,13 @@ class EditConflict(Exception):
         if len(records) < 2:
             return []
         delta = records[-1].diff_against(records[0], excluded_fields=["version"])
-        changes = []
-        for change in delta.changes:
-            field = self.current._meta.get_field(change.field)
-            changes.append((capfirst(field.verbose_name), _display(field, change.old), _display(field, change.new)))
-        return changes
+        return describe_changes(type(self.current), [(c.field, c.old, c.new) for c in delta.changes])
 
     @property
     def changed_by(self):
         history = getattr(self.current, "history", None)
         record = history.select_related("history_user").first() if history is not None else None
         return record.history_user if record else None
-
-
-def _display(field, value):
-    if field.choices:
-        return dict(field.flatchoices).get(value, value)
-    if field.is_relation and value is not None:
-        return str(field.related_model._default_manager.filter(pk=value).first() or value)
-    return "—" if value in (None, "") else str(value)
 
 
 class Accountable(models.Model):

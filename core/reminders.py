@@ -17,7 +17,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import ActionItem
@@ -44,14 +44,8 @@ class ReminderItem:
 
 
 def absolute_update_url(item, url_name):
-    """The full address of the item's update form, or of its page if that form
-    is not routed (yet): a reminder with a slightly less direct link is better
-    than no reminder."""
-    try:
-        path = reverse(url_name, args=[item.ref])
-    except NoReverseMatch:
-        path = item.get_absolute_url()
-    return settings.SITE_URL + path
+    """The full address of the item's update form (emails are read outside any request)."""
+    return settings.SITE_URL + reverse(url_name, args=[item.ref])
 
 
 def send_reminders(*, today=None, connection=None):

@@ -2,7 +2,7 @@ from django.shortcuts import redirect, render
 
 from actions.models import Review
 from core.forms import save_from_request
-from core.work import my_work, reverse_or_none
+from core.work import my_work
 from programmes.models import Programme
 
 
@@ -14,7 +14,6 @@ def home(request):
         "core/home.html",
         {
             "work": my_work(request.user),
-            "all_actions_url": reverse_or_none("actions:list"),
             "programmes": Programme.objects.select_related("owner"),
             "reviews": Review.objects.all(),
         },

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -125,7 +125,7 @@ def _action_row(action):
         item=action,
         kind="Action",
         parents=_action_parents(action),
-        update_url=reverse_or_none("actions:update", args=[action.ref]),
+        update_url=reverse("actions:update", args=[action.ref]),
     )
 
 
@@ -141,8 +141,7 @@ def _action_parents(action):
         return [Link(f"Action plan section {action.section}")]
     if action.arising_from:
         minute = " ".join(part for part in ["Minute", action.minute_number, action.minute_title] if part)
-        url = reverse_or_none("programmes:meeting", args=[action.arising_from.pk])
-        return [Link(f"{minute}, {action.arising_from}", url)]
+        return [Link(f"{minute}, {action.arising_from}", action.arising_from.get_absolute_url())]
     return []
 
 
@@ -155,13 +154,5 @@ def _project_row(project):
             Link(f"Workstream: {workstream.name}", workstream.get_absolute_url()),
             Link(workstream.programme.name, workstream.programme.get_absolute_url()),
         ],
-        update_url=reverse_or_none("programmes:project_update", args=[project.ref]),
+        update_url=reverse("programmes:project_update", args=[project.ref]),
     )
-
-
-def reverse_or_none(viewname, args=()):
-    """A URL, or None while the page it names has not been built yet."""
-    try:
-        return reverse(viewname, args=args)
-    except NoReverseMatch:
-        return None

@@ -99,7 +99,7 @@ class Meeting(models.Model):
     def can_be_managed_by(user):
         """Committee clerks (and administrators) run meetings: dates, agendas,
         attached reports and packs. They cannot change programme data."""
-        return manages(user, None, "programmes.change_meeting") or user.has_perm("programmes.change_meeting")
+        return user.has_perm("programmes.change_meeting")
 
     def previous(self):
         return Meeting.objects.before(self).order_by("-date").first()

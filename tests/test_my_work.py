@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from actions.models import Status
 from core.models import RAG
-from core.work import my_work, reverse_or_none
+from core.work import my_work
 from tests import factories
 
 
@@ -63,10 +63,8 @@ def test_officer_sees_their_work_grouped_by_due_date(client, officer, alices_wor
     assert '<span class="rag rag-red">Red</span>' in overdue
     assert "3.3 A transactional website is required as a priority" in overdue
     assert "1 Jun 2010" in overdue
-    # The update form is linked once it exists; until then, the action's own page.
-    update_url = reverse_or_none("actions:update", args=[alices_work["overdue"].ref])
-    button = f'href="{update_url or alices_work["overdue"].get_absolute_url()}">'
-    button += f'{"Update" if update_url else "Open"}<span class="visually-hidden"> Write up the e-forms proposal</span>'
+    update_url = reverse("actions:update", args=[alices_work["overdue"].ref])
+    button = f'href="{update_url}">Update<span class="visually-hidden"> Write up the e-forms proposal</span>'
     assert button in overdue
 
     soon = group_html(html, "soon")
@@ -181,3 +179,12 @@ def test_my_work_runs_constant_queries(client, officer, officer_team, programme,
     with django_assert_num_queries(7):
         response = client.get(reverse("home"))
     assert response.content.count(b"<tr data-work=") == 4 * size
+
+
+def test_matter_arising_links_to_its_meeting(client, officer, officer_team):
+    meeting = factories.make_meeting()
+    factories.make_action(owner=officer_team, arising_from=meeting, minute_number="42", minute_title="LEC feedback")
+    client.force_login(officer)
+    html = client.get(reverse("home")).content.decode()
+    assert f'href="{meeting.get_absolute_url()}"' in html
+    assert "Minute 42 LEC feedback" in html
