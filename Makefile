@@ -1,6 +1,7 @@
 # OIP Tracker. Two commands do everything:
 #   make run    install, migrate SQLite, load the 2010 fixtures and demo accounts, serve
 #   make test   ruff + the whole pytest suite (SQLite; PostgreSQL too when DATABASE_URL is set)
+#   make serve  production: DEBUG off, collectstatic, migrate, deploy checks, gunicorn (README: Operations)
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -8,7 +9,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run install migrate seed test lint format clean bench
+.PHONY: run serve install migrate seed test lint format clean bench
 
 $(STAMP): requirements.txt package.json package-lock.json
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: OIP Tracker needs Python 3.11"; exit 1; }
@@ -30,6 +31,16 @@ seed: migrate
 run: seed
 	@echo "Serving OIP Tracker on http://127.0.0.1:$(PORT)/"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production serving. Needs SECRET_KEY and ALLOWED_HOSTS (and DATABASE_URL for
+# more than one server); every other setting has a safe production default.
+serve: install
+	@test -n "$$SECRET_KEY" && test -n "$$ALLOWED_HOSTS" || { \
+		echo "make serve runs the production settings: set SECRET_KEY and ALLOWED_HOSTS first (README: Operations)"; exit 1; }
+	DEBUG=false $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DEBUG=false $(BIN)/python manage.py migrate --noinput
+	DEBUG=false $(BIN)/python manage.py check --deploy
+	DEBUG=false exec $(BIN)/gunicorn --config bromley_oip/gunicorn_config.py bromley_oip.wsgi
 
 lint: install
 	$(BIN)/ruff check .

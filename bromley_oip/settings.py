@@ -6,11 +6,13 @@ configuration stops the server instead of silently falling back to a default.
 SQLite is the zero-setup default; DATABASE_URL switches to PostgreSQL.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -43,6 +45,13 @@ def envlist(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def envchoice(name, default, choices):
+    value = os.environ.get(name) or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 DEBUG = envbool("DEBUG", True)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -51,7 +60,13 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "django-insecure-development-only-key-not-for-production"
 
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+# Local development answers on the loopback names only; production must say
+# which host names it serves (the test client's "testserver" is added by the
+# test runner itself, never here).
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off, e.g. ALLOWED_HOSTS=oip.bromley.gov.uk")
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 # Demo accounts exist only for local evaluation; create_demo_users refuses to
 # run unless this is on. It follows DEBUG unless set explicitly.
@@ -71,6 +86,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "csp",
+    "axes",
     "core",
     "programmes",
     "actions",
@@ -88,6 +104,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    "core.middleware.RequestContextMiddleware",
+    "core.middleware.SignedInPagesMiddleware",
+    # Last, so it sees the login view's lockout flag and answers with our page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bromley_oip.urls"
@@ -115,8 +135,28 @@ DATABASES = {
         env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=envint("CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite's default (deferred) transactions read first and upgrade to a write
+    # lock later; two writers that both read then both try to write deadlock,
+    # and one gets "database is locked" at once. IMMEDIATE takes the write lock
+    # at BEGIN, so writers queue behind each other for up to `timeout` seconds
+    # instead; WAL lets readers carry on while one writes. SQLite still suits
+    # one server only: see "Operations" in the README.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": envint("SQLITE_TIMEOUT", 20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses a login while its username and address are locked out (below).
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -138,7 +178,7 @@ SHORT_DATE_FORMAT = "d/m/Y"
 DATETIME_FORMAT = "j M Y, H:i"
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Bootstrap comes from the npm registry at install time (package-lock.json
@@ -156,6 +196,15 @@ STORAGES = {
     },
 }
 
+# Source maps are fetched only by developer tools; compressing Bootstrap's
+# would triple collectstatic's time for nothing. Only our own bundles, maps
+# aside, are stored compressed, and only hashed names are kept.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    *Compressor.SKIP_COMPRESS_EXTENSIONS,
+    "map",
+)
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -166,16 +215,90 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "oip-tracker@bromley.e
 # Used to build absolute links in emails sent outside a request (reminders).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Sessions end after a working day without activity (core.middleware keeps
+# an active session alive without writing it on every request), or at browser
+# close where the council prefers that.
+SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 8 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for
+# one username from one address, that pair is locked out for
+# LOGIN_LOCKOUT_MINUTES. An administrator unlocks it in Django admin (Axes →
+# Access attempts → delete) or with `manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a reverse proxy every request comes from the proxy's address: name how
+# many trusted proxies add X-Forwarded-For, so the client's own address is used.
+# The right-most addresses are the ones our own proxies added; anything to
+# their left came from the client and could be forged.
+AXES_IPWARE_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0) or None
+AXES_IPWARE_PROXY_ORDER = "right-most"
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# HTTPS. Production defaults are the safe ones; each can be changed from the
+# environment (see the README's Configuration table).
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+# A load balancer's health probe speaks plain HTTP to the app server.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+# gov.uk, under which council sites live, is itself on the browsers' HSTS
+# preload list, so asking for preload commits a council to nothing new.
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
+# Set only behind a proxy that terminates HTTPS and always sets this header,
+# e.g. SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
+_proxy_ssl_header = envlist("SECURE_PROXY_SSL_HEADER", [])
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be HEADER,value, e.g. HTTP_X_FORWARDED_PROTO,https")
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = envchoice("SESSION_COOKIE_SAMESITE", "Lax", ["Lax", "Strict"])
+CSRF_COOKIE_SAMESITE = SESSION_COOKIE_SAMESITE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Logs go to stderr, where gunicorn, systemd or a container runtime collect
+# them. In production each line is one JSON object with the request's path,
+# method and user id (core.logging), ready for a log shipper.
+LOG_LEVEL = envchoice("LOG_LEVEL", "WARNING", ["DEBUG", "INFO", "WARNING", "ERROR"])
+LOG_FORMAT = envchoice("LOG_FORMAT", "text" if DEBUG else "json", ["json", "text"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {"request_context": {"()": "core.logging.RequestContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(method)s %(path)s %(user_id)s %(status_code)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s [%(method)s %(path)s user=%(user_id)s]"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context"],
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own default handlers would print 5xx errors a second time.
+        "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        # A 404 or 403 is not an incident: only server errors are logged.
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Council networks block third-party hosts: everything the pages use is ours.

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from core import roles
@@ -44,6 +45,8 @@ def create_demo_users(*, password):
         user.email = f"{spec.username}@example.org"
         user.is_staff = spec.staff
         user.is_active = True
+        # The same rules as "Change password": a weak DEMO_PASSWORD is refused.
+        validate_password(password, user)
         user.set_password(password)
         user.full_clean()
         user.save()

@@ -1,4 +1,10 @@
+import logging
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 
 from actions.models import Review
 from core.forms import save_from_request
@@ -26,3 +32,20 @@ def edit_page(request, form, *, title, message, cancel_url=None):
     if saved := save_from_request(request, form, message):
         return redirect(saved)
     return render(request, "form_page.html", {"form": form, "title": title, "cancel_url": cancel_url})
+
+
+logger = logging.getLogger(__name__)
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """For load balancers and monitoring: 200 when this server can reach its
+    database, 503 when it cannot. Says nothing else (no versions, no names)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        logger.exception("Health check failed: the database did not answer")
+        return HttpResponse("unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")

@@ -8,7 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from core import roles
 
-PUBLIC = {"login", "logout", "admin:login", "admin:logout"}
+PUBLIC = {"login", "logout", "admin:login", "admin:logout", "healthz"}
 
 
 def walk(patterns, prefix="", namespace=""):

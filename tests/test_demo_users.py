@@ -1,10 +1,16 @@
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from core import roles
 from core.models import Owner
 from tests import factories
+
+
+def login_request():
+    # Logins are throttled per username and address, so authenticating needs the request.
+    return RequestFactory().post("/login/")
 
 
 @pytest.fixture
@@ -30,7 +36,7 @@ def test_demo_users_are_created_per_role_and_linked_to_owners(fixture_owners, mo
         assert users[username].email == f"{username}@example.org"
         assert "(demo)" in users[username].last_name
         assert f"{username:<14} password: demo-pass-2010" in out
-        assert authenticate(username=username, password="demo-pass-2010")
+        assert authenticate(login_request(), username=username, password="demo-pass-2010")
     assert users["demo-officer"] in Owner.objects.get(name="OIP Team").members.all()
     assert Owner.objects.get(name="Kerry Nicholls").user == users["demo-clerk"]
     assert fixture_owners.managers.filter(username="demo-manager").exists()
@@ -49,7 +55,7 @@ def test_generated_password_is_printed_and_works(fixture_owners, monkeypatch, ca
     call_command("create_demo_users")
     line = next(li for li in capsys.readouterr().out.splitlines() if "demo-officer" in li)
     password = line.split("password:")[1].split()[0]
-    assert authenticate(username="demo-officer", password=password)
+    assert authenticate(login_request(), username="demo-officer", password=password)
 
 
 def test_demo_users_refused_outside_demo_mode(db, settings):
@@ -57,3 +63,10 @@ def test_demo_users_refused_outside_demo_mode(db, settings):
     with pytest.raises(CommandError, match="DEMO_MODE"):
         call_command("create_demo_users")
     assert not get_user_model().objects.exists()
+
+
+def test_weak_demo_password_is_refused_and_creates_nobody(fixture_owners, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "12345678")
+    with pytest.raises(CommandError, match=r"DEMO_PASSWORD is too weak.*too common"):
+        call_command("create_demo_users")
+    assert not get_user_model().objects.filter(username__startswith="demo-").exists()

@@ -31,3 +31,16 @@ def sort_header(context, key, label):
     params["o"] = f"-{key}" if current == key else key
     params.pop("page", None)
     return {"url": f"?{params.urlencode()}", "label": label, "direction": direction}
+
+
+@register.filter
+def lockout_minutes(delta):
+    """A lockout period in words: “30 minutes”, “1 hour”, “2 hours 30 minutes”."""
+    minutes = max(1, round(delta.total_seconds() / 60))
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if minutes:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts)

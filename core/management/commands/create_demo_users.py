@@ -2,6 +2,7 @@ import os
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from core.demo import create_demo_users
@@ -17,7 +18,10 @@ class Command(BaseCommand):
         if not settings.DEMO_MODE:
             raise CommandError("Demo accounts are for local evaluation only: DEMO_MODE is off in these settings.")
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(12)
-        accounts = create_demo_users(password=password)
+        try:
+            accounts = create_demo_users(password=password)
+        except ValidationError as error:
+            raise CommandError("DEMO_PASSWORD is too weak: " + " ".join(error.messages)) from None
         self.stdout.write("Demo accounts (for evaluation only):")
         for user, spec, owner in accounts:
             acts_for = f", acts for {owner.name}" if owner else ""
