@@ -66,6 +66,7 @@ test: lint
 
 bench: install
 	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/concurrency.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
