@@ -17,8 +17,10 @@ from core.admin import (
     ACCOUNTABLE_INLINE_FIELDS,
     OWNER_FILTER,
     AccountableAdmin,
+    AdministratorsOnlyInlineMixin,
     AppendOnlyAdminMixin,
     AppendOnlyInlineMixin,
+    ScopedAdminMixin,
     rag_badge,
     rag_column,
     rag_display,
@@ -71,7 +73,7 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(ReviewArea)
-class ReviewAreaAdmin(admin.ModelAdmin):
+class ReviewAreaAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "review", "ref")
     list_filter = ("review",)
     list_select_related = ("review",)
@@ -95,8 +97,9 @@ class FindingAdmin(admin.ModelAdmin):
         return short(obj.text)
 
 
-class RecommendationActionInline(admin.TabularInline):
-    """The actions answering a recommendation, with what a reader wants to see of each."""
+class RecommendationActionInline(AdministratorsOnlyInlineMixin, admin.TabularInline):
+    """The actions answering a recommendation, with what a reader wants to see of each.
+    Managers link actions on the action's page, where the scope check applies."""
 
     model = ActionItem.recommendations.through
     verbose_name = "action answering this recommendation"
@@ -182,7 +185,7 @@ class SectionActionInline(admin.TabularInline):
 
 
 @admin.register(ActionPlanSection)
-class ActionPlanSectionAdmin(admin.ModelAdmin):
+class ActionPlanSectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "plan", "area")
     list_filter = ("plan",)
     list_select_related = ("plan", "area")
@@ -241,7 +244,7 @@ class ActionItemAdmin(AccountableAdmin):
 
 
 @admin.register(ActionUpdate)
-class ActionUpdateAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
+class ActionUpdateAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = (
         "action",
         "update_date",

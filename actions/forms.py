@@ -1,9 +1,11 @@
 from django import forms
 from django.utils import timezone
 
-from actions.models import ActionItem, Recommendation, Status
+from actions.models import ActionItem, ActionPlanSection, Recommendation, ReviewArea, Status
 from core.forms import DateInput, OwnerChoiceField, VersionedModelForm, crispy_helper
 from core.models import RAG
+from core.permissions import within_managed_programmes
+from programmes.models import Project, Workstream
 
 
 class ActionUpdateForm(forms.Form):
@@ -81,7 +83,25 @@ class ActionForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recommendations"].queryset = Recommendation.objects.select_related("area")
+        # Offer only parents in programmes this user manages (and whatever the
+        # action already has); ActionItem.validate_scope refuses the rest.
+        action = self.instance
+        perm = "actions.change_actionitem" if action.pk else "actions.add_actionitem"
+        linked = action.recommendations.values("pk") if action.pk else ()
+        choices = {
+            "recommendations": (
+                Recommendation.objects.select_related("area"),
+                "area__review__action_plans__programme",
+                linked,
+            ),
+            "section": (ActionPlanSection.objects.all(), "plan__programme", [action.section_id]),
+            "workstream": (Workstream.objects.all(), "programme", [action.workstream_id]),
+            "project": (Project.objects.all(), "workstream__programme", [action.project_id]),
+        }
+        for name, (queryset, via, keep) in choices.items():
+            field = self.fields[name]
+            field.queryset = within_managed_programmes(queryset, self.scope_user, perm, via, keep=keep)
+            field.error_messages["invalid_choice"] = ActionItem.SCOPE_MESSAGES[name]
         self.fields["recommendations"].required = False
         self.fields["recommendations"].widget.attrs["size"] = 8
         # The RAG of an existing action changes through progress updates, so
@@ -104,3 +124,17 @@ class RecommendationForm(VersionedModelForm):
         model = Recommendation
         fields = ["area", "number", "text", "kind", "owner", "due_date", "due_wording", "rag"]
         widgets = {"due_date": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Areas of reviews delivered by a programme this user manages;
+        # Recommendation.validate_scope refuses the rest.
+        area = self.fields["area"]
+        area.queryset = within_managed_programmes(
+            ReviewArea.objects.select_related("review"),
+            self.scope_user,
+            "actions.change_recommendation",
+            "review__action_plans__programme",
+            keep=[self.instance.area_id] if self.instance.pk else (),
+        )
+        area.error_messages["invalid_choice"] = Recommendation.SCOPE_AREA

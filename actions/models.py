@@ -2,7 +2,7 @@
 (and committee matters arising) that answer them."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
@@ -11,7 +11,8 @@ from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from core.models import RAG, Accountable, AccountableQuerySet
-from core.permissions import manages, owns_or_manages
+from core.permissions import manages, owns_or_manages, within_managed_programmes
+from core.scope import changed
 from programmes.models import Meeting, Project, RefManager, Workstream, new_ref
 
 
@@ -149,6 +150,17 @@ class Recommendation(Accountable):
         return any(manages(user, pid, "actions.change_recommendation") for pid in programme_ids) or manages(
             user, None, "actions.change_recommendation"
         )
+
+    SCOPE_AREA = "You can only choose areas of a review delivered by a programme you manage."
+
+    def validate_scope(self, user, original=None, **related):
+        """Managers of a programme delivering the review, for the review it
+        was in and the one it will be in: a recommendation cannot be moved
+        into another review (see core.scope)."""
+        if original is not None and not original.can_be_edited_by(user):
+            raise PermissionDenied("Only the managers of the programme delivering this review can change it.")
+        if changed(self, original, "area") and not self.can_be_edited_by(user):
+            raise ValidationError({"area": self.SCOPE_AREA})
 
 
 class ActionPlan(models.Model):
@@ -333,6 +345,55 @@ class ActionItem(Accountable):
         """Changing the action itself: managers of its programme."""
         return manages(user, self.programme_id, "actions.change_actionitem")
 
+    SCOPE_MESSAGES = {
+        "section": "You can only choose action-plan sections of a programme you manage.",
+        "workstream": "You can only choose workstreams of a programme you manage.",
+        "project": "You can only choose projects of a programme you manage.",
+        "recommendations": "You can only link recommendations of a review delivered by a programme you manage.",
+        "arising_from": "Only committee clerks and administrators can say which meeting an action arose from.",
+        None: "An action must belong to a programme you manage: choose one of its workstreams, projects or "
+        "action-plan sections.",
+    }
+
+    def validate_scope(self, user, original=None, recommendations=None, **related):
+        """Managers of its programme, as it was and as it will be (see core.scope).
+
+        Its programme comes from its project, else workstream, else plan
+        section, so each of those chosen or changed must be in a programme
+        the user manages, as must each recommendation newly linked (through
+        the programme delivering its review's action plan); otherwise a
+        manager could file an action under someone else's plan while its
+        project kept it in theirs.
+        """
+        if original is not None and not original.can_be_edited_by(user):
+            raise PermissionDenied("Only the managers of this action's programme can change it.")
+        perm = "actions.change_actionitem" if original else "actions.add_actionitem"
+        programme_of = {
+            "project": lambda: self.project.workstream.programme_id,
+            "workstream": lambda: self.workstream.programme_id,
+            "section": lambda: self.section.plan.programme_id,
+        }
+        errors = {}
+        for name, programme_id in programme_of.items():
+            chosen = getattr(self, f"{name}_id") and changed(self, original, name)
+            if chosen and not manages(user, programme_id(), perm):
+                errors[name] = self.SCOPE_MESSAGES[name]
+        if self.arising_from_id and changed(self, original, "arising_from") and not Meeting.can_be_managed_by(user):
+            errors["arising_from"] = self.SCOPE_MESSAGES["arising_from"]
+        if recommendations is not None:
+            added = {r.pk for r in recommendations}
+            if original is not None:
+                added -= set(original.recommendations.values_list("pk", flat=True))
+            in_reach = within_managed_programmes(
+                Recommendation.objects.filter(pk__in=added), user, perm, "area__review__action_plans__programme"
+            )
+            if added and in_reach.count() < len(added):
+                errors["recommendations"] = self.SCOPE_MESSAGES["recommendations"]
+        if errors:
+            raise ValidationError(errors)
+        if not manages(user, self.programme_id, perm):
+            raise ValidationError(self.SCOPE_MESSAGES[None])
+
     @property
     def original_due_date(self):
         """The first deadline set, before any revision (uses prefetched revisions)."""
@@ -419,6 +480,11 @@ class ActionUpdate(models.Model):
 
     def get_absolute_url(self):
         return f"{self.action.get_absolute_url()}#update-{self.pk}"
+
+    def validate_scope(self, user, original=None, **related):
+        """The action's owner (or their team) or its programme's managers (see core.scope)."""
+        if not self.action.can_be_updated_by(user):
+            raise PermissionDenied("Only the action's owner, their team or its programme's managers can update it.")
 
     @property
     def author_display(self):

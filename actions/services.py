@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from actions.models import ActionUpdate, DueDateRevision, Status
+from core.scope import check_scope
 
 
 @transaction.atomic
@@ -23,8 +24,9 @@ def record_action_update(
 
     All or nothing: the action, its new update and any due-date revision are
     saved together, and only if nobody saved the action since `expected_version`
-    (EditConflict otherwise).
+    (EditConflict otherwise), and only by someone who may update it.
     """
+    check_scope(user, ActionUpdate(action=action))
     rag_before, status_before, due_before = action.rag, action.status, action.due_date
     action.rag = rag
     action.status = status

@@ -107,15 +107,10 @@ def action_update(request, ref):
 def action_create(request):
     if not request.user.has_perm("actions.add_actionitem"):
         raise PermissionDenied("Only programme managers can add actions.")
-    form = ActionForm(request.POST or None)
     # The new action's programme comes from the workstream, project or plan
-    # section chosen, so this check can only happen after validation.
-    if form.is_bound and form.is_valid() and not form.instance.can_be_edited_by(request.user):
-        form.add_error(
-            None,
-            "You can only add actions to a programme you manage: choose one of its "
-            "workstreams, projects or action-plan sections.",
-        )
+    # section chosen: the form offers only this user's, and
+    # ActionItem.validate_scope refuses any other on save.
+    form = ActionForm(request.POST or None, user=request.user)
     return edit_page(
         request, form, title="New action", message="Action “{obj.title}” created.", cancel_url=reverse("actions:list")
     )
@@ -123,7 +118,7 @@ def action_create(request):
 
 def action_edit(request, ref):
     action = get_action_for_user(request, ref, edit=True)
-    form = ActionForm(request.POST or None, instance=action)
+    form = ActionForm(request.POST or None, instance=action, user=request.user)
     return edit_page(
         request,
         form,
@@ -141,7 +136,7 @@ def recommendation_create(request, area_ref):
     programme_ids = [plan.programme_id for plan in area.review.action_plans.all()]
     if not recommendation.can_be_edited_by(request.user, programme_ids):
         raise PermissionDenied("Only the managers of the programme delivering this review can add to it.")
-    form = RecommendationForm(request.POST or None, instance=recommendation, initial={"area": area})
+    form = RecommendationForm(request.POST or None, instance=recommendation, initial={"area": area}, user=request.user)
     return edit_page(
         request,
         form,
@@ -153,7 +148,7 @@ def recommendation_create(request, area_ref):
 
 def recommendation_edit(request, ref):
     recommendation = get_recommendation_for_user(request, ref, write=True)
-    form = RecommendationForm(request.POST or None, instance=recommendation)
+    form = RecommendationForm(request.POST or None, instance=recommendation, user=request.user)
     return edit_page(
         request,
         form,

@@ -5,7 +5,9 @@ from django.contrib import admin
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.forms import ScopeCheckMixin
 from core.models import RAG, Owner, ReminderDigest
+from core.permissions import user_scope
 
 
 def rag_badge(value):
@@ -38,7 +40,43 @@ ACCOUNTABLE_INLINE_FIELDS = ("rag", "owner", "due_date", "due_wording")
 OWNER_FILTER = ("owner", admin.RelatedOnlyFieldListFilter)
 
 
-class AccountableAdmin(SimpleHistoryAdmin):
+def scoped_form(form_class, user):
+    """`form_class`, checking what it saves against `user`'s rights (core.scope)."""
+    bases = (form_class,) if issubclass(form_class, ScopeCheckMixin) else (ScopeCheckMixin, form_class)
+    return type(form_class.__name__, bases, {"scope_user": user})
+
+
+class ScopedAdminMixin:
+    """Saves made in the admin, its inlines' included, pass the same scope
+    check as the app's pages, so a staff login who is not an administrator
+    changes only what they could change in the app: model permissions alone
+    would let a manager edit any programme's rows here. Administrators
+    manage everything, so they pass."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        return scoped_form(super().get_form(request, obj, **kwargs), request.user)
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            formset.form = scoped_form(formset.form, request.user)
+            yield formset, inline
+
+
+class AdministratorsOnlyInlineMixin:
+    """An inline whose rows the scope check cannot judge (an automatic
+    many-to-many table): only administrators change it; others see it."""
+
+    def has_add_permission(self, request, obj=None):
+        return user_scope(request.user).is_admin and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return user_scope(request.user).is_admin and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return user_scope(request.user).is_admin and super().has_delete_permission(request, obj)
+
+
+class AccountableAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Base for programmes, workstreams, projects, recommendations and actions:
     all have a RAG, an owner, a due date (with its original wording) and history."""
 

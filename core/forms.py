@@ -3,8 +3,11 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.forms.models import InlineForeignKeyField
 
 from core.models import EditConflict, Owner
+from core.scope import add_scope_error, check_scope
 
 
 class DateInput(forms.DateInput):
@@ -30,7 +33,62 @@ def crispy_helper(submit_label):
     return helper
 
 
-class VersionedModelForm(forms.ModelForm):
+class ScopeCheckMixin:
+    """Refuses, as part of validation, a save the user may not make.
+
+    The access helper checked the object the user opened; this checks what
+    the form would save (its new programme, workstream, review, meeting)
+    with the rule every writer shares, core.scope.check_scope. A refusal is
+    a form error on the field to blame, so nothing is saved and the user sees
+    why. `scope_user` is whose rights apply: app forms take it as `user=`,
+    the admin sets it per request.
+    """
+
+    scope_user = None
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now holds what would be saved
+        if self._errors or not self._saves_something():
+            return
+        if self.scope_user is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs the user whose rights apply.")
+        related = {
+            field.name: self.cleaned_data[field.name]
+            for field in self.instance._meta.many_to_many
+            if field.name in self.cleaned_data
+        }
+        try:
+            check_scope(self.scope_user, self.instance, **related)
+        except ValidationError as error:
+            add_scope_error(self, error)
+
+    def _saves_something(self):
+        """An admin inline row left as it was is not saved; a row under a
+        parent created in the same request is judged by the parent's check
+        (its parent has no programme until it is saved)."""
+        for field in self.fields.values():
+            if isinstance(field, InlineForeignKeyField):
+                if field.parent_instance._state.adding:
+                    return False
+                if self.instance.pk and not self.has_changed():
+                    return False
+        return True
+
+
+class ScopedModelForm(ScopeCheckMixin, forms.ModelForm):
+    """A model form for the app's pages: `user` is required, both to check the
+    save and to offer only the choices that user may make."""
+
+    def __init__(self, *args, user, **kwargs):
+        self.scope_user = user
+        super().__init__(*args, **kwargs)
+
+    def save_checked(self, user):
+        # Same interface as VersionedModelForm, for forms that are not versioned.
+        return self.save()
+
+
+class VersionedModelForm(ScopedModelForm):
     """An edit form that refuses to overwrite someone else's save.
 
     The version the user loaded travels in a hidden field; saving goes through

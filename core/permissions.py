@@ -13,6 +13,8 @@ user object, so checking a whole page of rows costs no extra queries.
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from core.roles import ADMINISTRATOR
 
 
@@ -52,3 +54,29 @@ def owns_or_manages(user, owner_id, programme_id, perm):
     if manages(user, programme_id, perm):
         return True
     return owner_id is not None and owner_id in user_scope(user).owner_ids and user.has_perm(perm)
+
+
+def managed_programme_ids(user, perm):
+    """The programmes in which `user` may make changes needing `perm`; None
+    for an administrator, who may change everything (even items in no programme)."""
+    scope = user_scope(user)
+    if scope.is_admin:
+        return None
+    return scope.managed_programme_ids if user.has_perm(perm) else frozenset()
+
+
+def within_managed_programmes(queryset, user, perm, via, keep=()):
+    """`queryset` narrowed to the rows `user` may choose as a parent: those in
+    programmes they manage, reached through the lookup `via` (e.g.
+    "workstream__programme"), plus the pks in `keep` (what the object being
+    edited already has, so an edit still shows it). For choice fields; the
+    rule on save is each model's `validate_scope`.
+
+    Both parts are subqueries on primary keys, so a many-valued `via` (a
+    review's several action plans) never repeats a row.
+    """
+    ids = managed_programme_ids(user, perm)
+    if ids is None:
+        return queryset
+    in_reach = queryset.model._default_manager.filter(**{f"{via}__in": ids}).values("pk")
+    return queryset.filter(Q(pk__in=in_reach) | Q(pk__in=keep))

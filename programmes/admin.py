@@ -7,6 +7,7 @@ from core.admin import (
     AccountableAdmin,
     AppendOnlyAdminMixin,
     AppendOnlyInlineMixin,
+    ScopedAdminMixin,
     rag_column,
     rag_display,
     stamp_update_authors,
@@ -32,7 +33,7 @@ class MeetingInline(admin.TabularInline):
 
 
 @admin.register(Committee)
-class CommitteeAdmin(admin.ModelAdmin):
+class CommitteeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "short_name", "ref")
     search_fields = ("name", "short_name", "ref")
     ordering = ("name",)
@@ -47,7 +48,7 @@ class AgendaItemInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "committee", "date", "time", "venue")
     list_filter = ("committee",)
     list_select_related = ("committee",)
@@ -59,7 +60,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("number", "title", "meeting", "report_number", "contact_officer", "exempt")
     list_filter = ("exempt", "meeting__committee")
     list_select_related = ("meeting__committee",)
@@ -162,7 +163,7 @@ class ProjectAdmin(AccountableAdmin):
 
 
 @admin.register(ProjectUpdate)
-class ProjectUpdateAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
+class ProjectUpdateAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("project", "period_end", rag_column("rag_before", "RAG before"), rag_display, "by", "recorded_at")
     list_filter = ("rag", "project__workstream__programme", "project__workstream")
     list_select_related = ("project", "author")
@@ -221,7 +222,7 @@ class HighlightReportRowInline(admin.StackedInline):
 
 
 @admin.register(HighlightReport)
-class HighlightReportAdmin(admin.ModelAdmin):
+class HighlightReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Published and superseded reports are what a committee saw: view only.
     Reports are started and published in the app, so here a draft's wording
     can be corrected but its programme, period, status and version cannot."""

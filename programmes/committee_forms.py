@@ -1,10 +1,10 @@
 from django import forms
 
-from core.forms import DateInput, crispy_helper
+from core.forms import DateInput, ScopedModelForm, crispy_helper
 from programmes.models import AgendaItem, HighlightReport, Meeting
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(ScopedModelForm):
     class Meta:
         model = Meeting
         fields = ["date", "time", "venue"]
@@ -21,12 +21,8 @@ class MeetingForm(forms.ModelForm):
             raise forms.ValidationError("This committee already has a meeting on that date.")
         return date
 
-    def save_checked(self, user):
-        # Meetings are not versioned: a clerk owns them. Same interface as VersionedModelForm.
-        return self.save()
 
-
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(ScopedModelForm):
     class Meta:
         model = AgendaItem
         fields = [
@@ -56,11 +52,8 @@ class AgendaItemForm(forms.ModelForm):
             raise forms.ValidationError("This meeting already has an agenda item with that number.")
         return number
 
-    def save_checked(self, user):
-        return self.save()
 
-
-class MeetingPackForm(forms.ModelForm):
+class MeetingPackForm(ScopedModelForm):
     """What goes into a meeting's committee pack: the published highlight
     reports presented and the agenda item whose cover sheet opens it."""
 
@@ -81,6 +74,3 @@ class MeetingPackForm(forms.ModelForm):
         self.fields["reports"].required = False
         self.fields["pack_item"].queryset = self.instance.agenda_items.all()
         self.helper = crispy_helper("Save pack contents")
-
-    def save_checked(self, user):
-        return self.save()

@@ -48,7 +48,7 @@ def meeting_create(request, ref):
     committee = get_object_or_404(Committee, ref=ref)
     if not Meeting.can_be_managed_by(request.user):
         raise PermissionDenied("Only committee clerks can add meetings.")
-    form = MeetingForm(request.POST or None, instance=Meeting(committee=committee))
+    form = MeetingForm(request.POST or None, instance=Meeting(committee=committee), user=request.user)
     return edit_page(
         request,
         form,
@@ -60,7 +60,7 @@ def meeting_create(request, ref):
 
 def meeting_edit(request, pk):
     meeting = get_meeting_for_user(request, pk, write=True)
-    form = MeetingForm(request.POST or None, instance=meeting)
+    form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
     return edit_page(
         request, form, title=f"Edit meeting: {meeting}", message="Meeting saved.", cancel_url=meeting.get_absolute_url()
     )
@@ -69,7 +69,9 @@ def meeting_edit(request, pk):
 def agenda_item_create(request, pk):
     meeting = get_meeting_for_user(request, pk, write=True)
     next_number = max((item.number for item in meeting.agenda_items.all()), default=0) + 1
-    form = AgendaItemForm(request.POST or None, instance=AgendaItem(meeting=meeting), initial={"number": next_number})
+    form = AgendaItemForm(
+        request.POST or None, instance=AgendaItem(meeting=meeting), initial={"number": next_number}, user=request.user
+    )
     return edit_page(
         request,
         form,
@@ -82,7 +84,7 @@ def agenda_item_create(request, pk):
 def agenda_item_edit(request, pk, number):
     meeting = get_meeting_for_user(request, pk, write=True)
     item = get_object_or_404(AgendaItem, meeting=meeting, number=number)
-    form = AgendaItemForm(request.POST or None, instance=item)
+    form = AgendaItemForm(request.POST or None, instance=item, user=request.user)
     return edit_page(
         request,
         form,
@@ -112,7 +114,7 @@ def changes_since_last_meeting(request, pk):
 
 def meeting_pack_contents(request, pk):
     meeting = get_meeting_for_user(request, pk, write=True)
-    form = MeetingPackForm(request.POST or None, instance=meeting)
+    form = MeetingPackForm(request.POST or None, instance=meeting, user=request.user)
     return edit_page(
         request,
         form,

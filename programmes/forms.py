@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from core.forms import DateInput, OwnerChoiceField, VersionedModelForm, crispy_helper
 from core.models import RAG
+from core.permissions import within_managed_programmes
 from programmes.models import Programme, Project, Workstream
 
 
@@ -94,9 +95,20 @@ class ProjectForm(VersionedModelForm):
         fields = ["workstream", "name", "ref", "description", "owner", "due_date", "due_wording", "rag", "position"]
         widgets = {"due_date": DateInput()}
 
-    def __init__(self, *args, programme=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if programme is not None:
-            self.fields["workstream"].queryset = programme.workstreams.all()
+        # Workstreams of every programme this user manages, so a manager of
+        # several can move a project between them; Project.validate_scope
+        # refuses any other.
+        workstream = self.fields["workstream"]
+        workstream.queryset = within_managed_programmes(
+            Workstream.objects.select_related("programme"),
+            self.scope_user,
+            "programmes.change_project" if self.instance.pk else "programmes.add_project",
+            "programme",
+            keep=[self.instance.workstream_id] if self.instance.pk else (),
+        )
+        workstream.label_from_instance = lambda ws: f"{ws.programme}: {ws}"
+        workstream.error_messages["invalid_choice"] = Project.SCOPE_WORKSTREAM
         if self.instance.pk:
             del self.fields["rag"]  # changes through project updates, with a narrative

@@ -4,7 +4,7 @@ committees they report to."""
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import RAG, Accountable, AccountableQuerySet
 from core.permissions import manages, owns_or_manages
+from core.scope import changed
 
 
 def new_ref():
@@ -101,6 +102,21 @@ class Meeting(models.Model):
         attached reports and packs. They cannot change programme data."""
         return user.has_perm("programmes.change_meeting")
 
+    def validate_scope(self, user, original=None, reports=None, **related):
+        """Only clerks save meetings (see core.scope). Reports newly attached
+        must be published: a draft may still change after the pack is printed.
+        Reports attached earlier and since superseded may stay."""
+        if not self.can_be_managed_by(user):
+            raise PermissionDenied("Only committee clerks can change meetings and their agendas.")
+        if reports is not None:
+            attached = set(original.reports.values_list("pk", flat=True)) if original else set()
+            if any(r.status != HighlightReport.Status.PUBLISHED for r in reports if r.pk not in attached):
+                raise ValidationError({"reports": "Only published highlight reports can go to committee."})
+
+    def clean(self):
+        if self.pack_item_id and not AgendaItem.objects.filter(pk=self.pack_item_id, meeting_id=self.pk).exists():
+            raise ValidationError({"pack_item": "The cover sheet must come from one of this meeting's agenda items."})
+
     def previous(self):
         return Meeting.objects.before(self).order_by("-date").first()
 
@@ -139,6 +155,11 @@ class AgendaItem(models.Model):
 
     def get_absolute_url(self):
         return f"{self.meeting.get_absolute_url()}#agenda-{self.number}"
+
+    def validate_scope(self, user, original=None, **related):
+        """Clerks run every committee's agendas (see core.scope)."""
+        if not Meeting.can_be_managed_by(user):
+            raise PermissionDenied("Only committee clerks can change meetings and their agendas.")
 
     def natural_key(self):
         return (*self.meeting.natural_key(), self.number)
@@ -207,6 +228,14 @@ class Programme(Accountable):
     def can_be_edited_by(self, user):
         return manages(user, self.pk, "programmes.change_programme")
 
+    def validate_scope(self, user, original=None, **related):
+        """Any programme manager may start a programme; only its managers
+        change it (see core.scope)."""
+        if original is None and not user.has_perm("programmes.add_programme"):
+            raise PermissionDenied("Only programme managers can create programmes.")
+        if original is not None and not original.can_be_edited_by(user):
+            raise PermissionDenied("Only this programme's managers can change it.")
+
     def clean(self):
         if self.start_date and self.due_date and self.due_date < self.start_date:
             raise ValidationError({"due_date": "The proposed end date cannot be before the start date."})
@@ -245,6 +274,14 @@ class Workstream(Accountable):
 
     def can_be_edited_by(self, user):
         return manages(user, self.programme_id, "programmes.change_workstream")
+
+    def validate_scope(self, user, original=None, **related):
+        """Managers of its programme, before and after the save (see core.scope)."""
+        if original is not None and not original.can_be_edited_by(user):
+            raise PermissionDenied("Only this programme's managers can change its workstreams.")
+        perm = "programmes.change_workstream" if original else "programmes.add_workstream"
+        if changed(self, original, "programme") and not manages(user, self.programme_id, perm):
+            raise ValidationError({"programme": "You can only add workstreams to a programme you manage."})
 
 
 class ProjectQuerySet(AccountableQuerySet):
@@ -291,6 +328,18 @@ class Project(Accountable):
     def can_be_edited_by(self, user):
         """Changing the project itself (name, owner, workstream): its programme's managers."""
         return manages(user, self.programme_id, "programmes.change_project")
+
+    SCOPE_WORKSTREAM = "You can only choose workstreams of a programme you manage."
+
+    def validate_scope(self, user, original=None, **related):
+        """Managers of its programme as it was and as it will be: a project
+        cannot be moved out of, or into, a programme its editor does not
+        manage (see core.scope)."""
+        if original is not None and not original.can_be_edited_by(user):
+            raise PermissionDenied("Only the programme's managers can change this project.")
+        perm = "programmes.change_project" if original else "programmes.add_project"
+        if changed(self, original, "workstream") and not manages(user, self.workstream.programme_id, perm):
+            raise ValidationError({"workstream": self.SCOPE_WORKSTREAM})
 
 
 class ProjectUpdate(models.Model):
@@ -341,6 +390,11 @@ class ProjectUpdate(models.Model):
 
     def get_absolute_url(self):
         return f"{self.project.get_absolute_url()}#update-{self.pk}"
+
+    def validate_scope(self, user, original=None, **related):
+        """The project's owner (or their team) or its programme's managers (see core.scope)."""
+        if not self.project.can_be_updated_by(user):
+            raise PermissionDenied("Only the project's owner or its programme's managers can update it.")
 
 
 class ReportIsPublished(Exception):
@@ -508,6 +562,15 @@ class HighlightReport(models.Model):
     @property
     def is_draft(self):
         return self.status == self.Status.DRAFT
+
+    def validate_scope(self, user, original=None, **related):
+        """Drafted, edited, published and corrected by its programme's
+        managers only (see core.scope)."""
+        if original is not None and not manages(user, original.programme_id, "programmes.change_highlightreport"):
+            raise PermissionDenied("Only this programme's managers can change its highlight reports.")
+        perm = "programmes.change_highlightreport" if original else "programmes.add_highlightreport"
+        if changed(self, original, "programme") and not manages(user, self.programme_id, perm):
+            raise PermissionDenied("Only this programme's managers can change its highlight reports.")
 
     def worst_row_rag(self, ratings=None):
         """The worst RAG among the rows, or among `ratings` while rows are being edited."""

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from core.forms import DateInput, crispy_helper
+from core.forms import DateInput, ScopedModelForm, crispy_helper
 from programmes.models import HighlightReport, HighlightReportRow
 
 
@@ -23,7 +23,7 @@ class StartReportForm(forms.Form):
         return data
 
 
-class HighlightReportForm(forms.ModelForm):
+class HighlightReportForm(ScopedModelForm):
     """The report's header narrative. Bound together with the rows formset, so
     the overall-RAG rule is checked against the row ratings being saved."""
 
@@ -48,9 +48,20 @@ class HighlightReportForm(forms.ModelForm):
         return data
 
 
+class BaseHighlightReportRowFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        # Django binds a posted row id it cannot find among this report's rows
+        # to a blank row and then skips it when saving, so a tampered id
+        # (another report's row) would be dropped without a word: refuse it.
+        super().clean()
+        if any(form.instance.pk is None for form in self.initial_forms):
+            raise forms.ValidationError("Only this report's own rows can be changed here: reload the page.")
+
+
 HighlightReportRowFormSet = forms.inlineformset_factory(
     HighlightReport,
     HighlightReportRow,
+    formset=BaseHighlightReportRowFormSet,
     fields=["key_progress", "risks_issues", "next_tasks", "rag"],
     widgets={
         "key_progress": forms.Textarea(attrs={"rows": 4}),

@@ -79,7 +79,7 @@ def report_edit(request, pk):
         messages.error(request, str(ReportIsPublished()))
         return redirect(report)
     rows = HighlightReportRowFormSet(request.POST or None, instance=report)
-    form = HighlightReportForm(request.POST or None, instance=report, rows=rows)
+    form = HighlightReportForm(request.POST or None, instance=report, rows=rows, user=request.user)
     if request.method == "POST" and all([rows.is_valid(), form.is_valid()]):
         try:
             with transaction.atomic():

@@ -5,13 +5,16 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.scope import check_scope
 from programmes.models import HighlightReport, HighlightReportRow, Programme, Project, ProjectUpdate
 
 
 @transaction.atomic
 def record_project_update(*, project, user, expected_version, rag, **narrative):
     """Append a period's narrative to a project and set its RAG, together and
-    only if nobody saved the project since `expected_version`."""
+    only if nobody saved the project since `expected_version`, and only by
+    someone who may update it."""
+    check_scope(user, ProjectUpdate(project=project))
     rag_before = project.rag
     project.rag = rag
     project._history_user = user
@@ -61,6 +64,7 @@ def draft_highlight_report(*, programme, period_start, period_end, user):
         version_number=_next_version(programme, period_start, period_end),
         created_by=user,
     )
+    check_scope(user, report)
 
     projects = (
         Project.objects.filter(workstream__programme=programme)
@@ -110,6 +114,7 @@ def publish_highlight_report(*, report, user):
     one superseded. That status change is made with update(), because a
     published report refuses every save.
     """
+    check_scope(user, report)
     report.ensure_draft()
     current = (
         HighlightReport.objects.for_period(report.programme_id, report.period_start, report.period_end)
@@ -142,6 +147,7 @@ def correct_highlight_report(*, report, user):
         created_by=user,
         **{field: getattr(report, field) for field in HighlightReport.HEADER_FIELDS},
     )
+    check_scope(user, correction)
     correction.full_clean()
     correction.save()
     copied = ("position", "workstream_name", "project_name", "project_id", "key_progress", "risks_issues")

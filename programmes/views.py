@@ -34,7 +34,7 @@ def programme_detail(request, ref):
 def programme_create(request):
     if not request.user.has_perm("programmes.add_programme"):
         raise PermissionDenied("Only programme managers can create programmes.")
-    form = ProgrammeForm(request.POST or None)
+    form = ProgrammeForm(request.POST or None, user=request.user)
     if programme := save_from_request(request, form, "Programme “{obj}” created."):
         programme.managers.add(request.user)
         return redirect(programme)
@@ -43,7 +43,7 @@ def programme_create(request):
 
 def programme_edit(request, ref):
     programme = get_programme_for_user(request, ref, write=True)
-    form = ProgrammeForm(request.POST or None, instance=programme)
+    form = ProgrammeForm(request.POST or None, instance=programme, user=request.user)
     return edit_page(
         request,
         form,
@@ -55,7 +55,7 @@ def programme_edit(request, ref):
 
 def workstream_create(request, ref):
     programme = get_programme_for_user(request, ref, write=True)
-    form = WorkstreamForm(request.POST or None, instance=Workstream(programme=programme))
+    form = WorkstreamForm(request.POST or None, instance=Workstream(programme=programme), user=request.user)
     return edit_page(
         request,
         form,
@@ -67,7 +67,7 @@ def workstream_create(request, ref):
 
 def workstream_edit(request, ref):
     workstream = get_workstream_for_user(request, ref, write=True)
-    form = WorkstreamForm(request.POST or None, instance=workstream)
+    form = WorkstreamForm(request.POST or None, instance=workstream, user=request.user)
     return edit_page(
         request,
         form,
@@ -99,7 +99,7 @@ def project_detail(request, ref):
 
 def project_create(request, ref):
     workstream = get_workstream_for_user(request, ref, write=True)
-    form = ProjectForm(request.POST or None, initial={"workstream": workstream}, programme=workstream.programme)
+    form = ProjectForm(request.POST or None, initial={"workstream": workstream}, user=request.user)
     return edit_page(
         request,
         form,
@@ -111,7 +111,7 @@ def project_create(request, ref):
 
 def project_edit(request, ref):
     project = get_project_for_user(request, ref, edit=True)
-    form = ProjectForm(request.POST or None, instance=project, programme=project.workstream.programme)
+    form = ProjectForm(request.POST or None, instance=project, user=request.user)
     return edit_page(
         request,
         form,

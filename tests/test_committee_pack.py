@@ -163,6 +163,6 @@ def test_only_published_reports_are_offered(clerk, manager, programme, meeting):
 
     report = published_report(programme, manager, 1)
     draft = HighlightReport.objects.exclude(pk=report.pk).first()
-    form = MeetingPackForm(instance=meeting)
+    form = MeetingPackForm(instance=meeting, user=clerk)
     assert report in form.fields["reports"].queryset
     assert draft is None or draft not in form.fields["reports"].queryset
