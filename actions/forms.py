@@ -1,10 +1,19 @@
 from django import forms
 from django.utils import timezone
 
-from actions.models import ActionItem, ActionPlanSection, Recommendation, ReviewArea, Status
+from actions.models import (
+    ActionItem,
+    ActionPlanSection,
+    ActionUpdate,
+    DueDateRevision,
+    Recommendation,
+    ReviewArea,
+    Status,
+)
 from core.forms import DateInput, OwnerChoiceField, VersionedModelForm, crispy_helper
 from core.models import RAG
 from core.permissions import within_managed_programmes
+from core.validators import validate_sensible_date
 from programmes.models import Project, Workstream
 
 
@@ -12,8 +21,11 @@ class ActionUpdateForm(forms.Form):
     """A dated progress note, optionally changing RAG, status and due date."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    update_date = forms.DateField(label="Update as at", widget=DateInput(), initial=timezone.localdate)
-    note = forms.CharField(
+    update_date = forms.DateField(
+        label="Update as at", widget=DateInput(), initial=timezone.localdate, validators=[validate_sensible_date]
+    )
+    # Text fields come from the model's, so the form shows and checks the same limits.
+    note = ActionUpdate._meta.get_field("note").formfield(
         label="Progress note",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What has happened since the last update.",
@@ -25,10 +37,13 @@ class ActionUpdateForm(forms.Form):
         label="Completion date",
         required=False,
         widget=DateInput(),
+        validators=[validate_sensible_date],
         help_text="Needed when the status is Complete; today if left blank.",
     )
-    due_date = forms.DateField(label="Due date", required=False, widget=DateInput())
-    due_change_reason = forms.CharField(
+    due_date = forms.DateField(
+        label="Due date", required=False, widget=DateInput(), validators=[validate_sensible_date]
+    )
+    due_change_reason = DueDateRevision._meta.get_field("reason").formfield(
         label="Reason for changing the due date",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

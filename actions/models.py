@@ -10,9 +10,11 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from core.fields import LimitedTextField
 from core.models import RAG, Accountable, AccountableQuerySet
 from core.permissions import manages, owns_or_manages, within_managed_programmes
 from core.scope import changed
+from core.validators import DESCRIPTION_LIMIT, NOTE_LIMIT, REASON_LIMIT, validate_sensible_date
 from programmes.models import Meeting, Project, RefManager, Workstream, new_ref
 
 
@@ -22,13 +24,13 @@ class Review(models.Model):
     ref = models.SlugField(max_length=60, unique=True)
     title = models.CharField(max_length=200)
     reviewing_body = models.CharField(max_length=200, help_text="Who carried out the review, e.g. Capital Ambition.")
-    review_date = models.DateField(help_text="The main challenge day.")
+    review_date = models.DateField(validators=[validate_sensible_date], help_text="The main challenge day.")
     report_wording = models.CharField(
         "report dated", max_length=100, blank=True, help_text="As printed on the report, e.g. “January 2010”."
     )
     report_reference = models.CharField(max_length=100, blank=True)
-    review_team = models.TextField(blank=True, help_text="One member per line.")
-    summary = models.TextField(blank=True)
+    review_team = LimitedTextField(blank=True, max_length=REASON_LIMIT, help_text="One member per line.")
+    summary = LimitedTextField(blank=True, max_length=DESCRIPTION_LIMIT)
 
     objects = RefManager()
 
@@ -87,7 +89,7 @@ class ReviewArea(models.Model):
 class Finding(models.Model):
     area = models.ForeignKey(ReviewArea, on_delete=models.CASCADE, related_name="findings")
     number = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    text = LimitedTextField(max_length=REASON_LIMIT)
     ref = models.SlugField(max_length=60, unique=True)
 
     objects = RefManager()
@@ -114,7 +116,7 @@ class Recommendation(Accountable):
 
     area = models.ForeignKey(ReviewArea, on_delete=models.CASCADE, related_name="recommendations")
     number = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    text = LimitedTextField(max_length=REASON_LIMIT)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RECOMMENDATION)
     ref = models.SlugField(max_length=60, unique=True)
     history = HistoricalRecords()
@@ -172,7 +174,7 @@ class ActionPlan(models.Model):
     author = models.CharField(max_length=200, blank=True)
     dated = models.CharField(max_length=60, blank=True, help_text="As written, e.g. “April 2010”.")
     approved_by = models.CharField(max_length=200, blank=True)
-    approved_on = models.DateField(null=True, blank=True)
+    approved_on = models.DateField(null=True, blank=True, validators=[validate_sensible_date])
     programme = models.ForeignKey(
         "programmes.Programme",
         on_delete=models.SET_NULL,
@@ -280,7 +282,9 @@ class ActionItem(Accountable):
 
     ref = models.SlugField(max_length=60, unique=True, default=new_ref)
     title = models.CharField(max_length=300, help_text="A short summary, as used in lists and reports.")
-    description = models.TextField(blank=True, help_text="The action in full, or the decision/agreement minuted.")
+    description = LimitedTextField(
+        blank=True, max_length=NOTE_LIMIT, help_text="The action in full, or the decision/agreement minuted."
+    )
     section = models.ForeignKey(
         ActionPlanSection, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
     )
@@ -299,7 +303,7 @@ class ActionItem(Accountable):
     minute_number = models.CharField(max_length=20, blank=True)
     minute_title = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
-    completed_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True, validators=[validate_sensible_date])
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
 
@@ -438,8 +442,10 @@ class ActionUpdate(models.Model):
 
     action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="updates")
     ref = models.CharField(max_length=60, unique=True, default=new_ref, editable=False)
-    update_date = models.DateField(default=timezone.localdate, help_text="The date the note is correct to.")
-    note = models.TextField()
+    update_date = models.DateField(
+        default=timezone.localdate, validators=[validate_sensible_date], help_text="The date the note is correct to."
+    )
+    note = LimitedTextField(max_length=NOTE_LIMIT)
     rag_before = models.CharField(max_length=12, choices=RAG.choices, blank=True)
     rag_after = models.CharField(max_length=12, choices=RAG.choices, blank=True)
     status_before = models.CharField(max_length=12, choices=Status.choices, blank=True)
@@ -498,9 +504,11 @@ class DueDateRevision(models.Model):
     original deadline; all are kept so committees see how often it slipped."""
 
     action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="due_date_revisions")
+    # The old date is a record of what was there, whatever it was: bounding it
+    # would stop anyone correcting a due date stored before dates were bounded.
     old_date = models.DateField(null=True, blank=True)
-    new_date = models.DateField(null=True, blank=True)
-    reason = models.TextField()
+    new_date = models.DateField(null=True, blank=True, validators=[validate_sensible_date])
+    reason = LimitedTextField(max_length=REASON_LIMIT)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

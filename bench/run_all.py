@@ -5,7 +5,9 @@ BENCH_DATABASE_URL says otherwise), migrates it, generates a realistic large
 programme (bench/dataset.py) and times, through django.test.Client, the pages
 a clerk and a programme manager produce for a committee: the latest highlight
 report (HTML, print view, PDF), the latest meeting's committee pack (PDF,
-HTML), the All actions list and the review page. Prints the median, min and
+HTML), the All actions list and the review page, and the PDF of the largest
+highlight report the text limits allow, in its slowest shape
+(bench/largest_report_pdf.py, which also has the others). Prints the median, min and
 max of --runs (default 3) timed requests after one untimed warm-up request,
 the SQL queries each request ran and the PDFs' page counts. Exits 1 if any
 page does not answer 200.
@@ -192,7 +194,11 @@ def main(argv=None):
             shutil.rmtree(tmpdir, ignore_errors=True)
 
 
-def run(args, tmpdir):
+def start_django(tmpdir, title, runs):
+    """Set Django up on the benchmark's database (see choose_database), say
+    what it runs on, and migrate. Returns the settings overrides, enabled,
+    and the seconds migrate took. Refuses the developer's db.sqlite3 and a
+    database that already holds programmes."""
     url, temporary = choose_database(tmpdir)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "bromley_oip.settings"
@@ -205,9 +211,7 @@ def run(args, tmpdir):
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
     from django.test.utils import override_settings
-    from django.urls import reverse
 
     database = settings.DATABASES["default"]
     if Path(str(database["NAME"])).resolve() == (ROOT / "db.sqlite3").resolve():
@@ -228,28 +232,41 @@ def run(args, tmpdir):
     # It warns about print-color-adjust (which Chromium needs) on every PDF.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
-    from bench import dataset
     from programmes.models import Programme
 
-    print("OIP Tracker benchmark")
+    print(title)
     print(
         f"  {time.strftime('%Y-%m-%d %H:%M')}, {platform.node()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}, Django {django.get_version()}, WeasyPrint {weasyprint.__version__}"
     )
     where = "temporary SQLite file" if temporary else "BENCH_DATABASE_URL"
-    print(f"  database: {connection.vendor} ({where}), DEBUG={settings.DEBUG}, runs={args.runs} after 1 warm-up")
+    print(f"  database: {connection.vendor} ({where}), DEBUG={settings.DEBUG}, runs={runs} after 1 warm-up")
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     migrated = time.perf_counter() - started
     if Programme.objects.exists():
         sys.exit("Refusing to benchmark: the database already holds programmes (give an empty, expendable one)")
+    return overrides, migrated
+
+
+def run(args, tmpdir):
+    overrides, migrated = start_django(tmpdir, "OIP Tracker benchmark", args.runs)
+
+    from django.db import reset_queries
+    from django.test import Client
+    from django.urls import reverse
+
+    from bench import dataset, largest_report_pdf
 
     started = time.perf_counter()
     data = dataset.build(seed=args.seed)
+    largest = largest_report_pdf.build(manager=data.manager, shapes=["unbroken"], one_row=False)
     generated = time.perf_counter() - started
+    reset_queries()  # DEBUG keeps the last 9,000 queries, and the per-request counts need room
     print(f"  migrate {migrated:.1f} s, data generation {generated:.1f} s")
     print("Data: " + ", ".join(f"{name} {count}" for name, count in data.counts.items()))
+    print(f"  and the largest report allowed: {largest_report_pdf.describe()}")
 
     manager, clerk = Client(), Client()
     manager.force_login(data.manager)
@@ -263,6 +280,10 @@ def run(args, tmpdir):
         Target("pack HTML", reverse("committees:pack", args=[meeting.pk]), clerk),
         Target("actions list", reverse("actions:list"), manager),
         Target("review page", reverse("actions:review", args=[data.review.ref]), manager),
+        *(
+            Target(f"largest PDF, {label}", reverse("programmes:report_pdf", args=[big.pk]), manager, pdf=True)
+            for label, big in largest.items()
+        ),
     ]
     print(f"Latest report: {report} ({report.rows.count()} rows); latest meeting: {meeting}")
     print()

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("workspace.urls")),
     path("", include("core.urls")),
     path("programmes/", include("programmes.urls")),
     path("actions/", include("actions.urls")),

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from core.forms import DateInput
 from core.models import RAG, Owner
+from core.validators import validate_sensible_date
 
 
 class AccountableFilterSet(django_filters.FilterSet):
@@ -14,11 +15,20 @@ class AccountableFilterSet(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(queryset=Owner.objects.all(), empty_label="Any owner")
     rag = django_filters.MultipleChoiceFilter(label="RAG", choices=RAG.choices, widget=forms.CheckboxSelectMultiple)
     overdue = django_filters.BooleanFilter(label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput)
+    # An out-of-range date is shown as an error on the filter and not applied.
     due_after = django_filters.DateFilter(
-        field_name="due_date", lookup_expr="gte", label="Due on or after", widget=DateInput()
+        field_name="due_date",
+        lookup_expr="gte",
+        label="Due on or after",
+        widget=DateInput(),
+        validators=[validate_sensible_date],
     )
     due_before = django_filters.DateFilter(
-        field_name="due_date", lookup_expr="lte", label="Due on or before", widget=DateInput()
+        field_name="due_date",
+        lookup_expr="lte",
+        label="Due on or before",
+        widget=DateInput(),
+        validators=[validate_sensible_date],
     )
 
     def filter_overdue(self, queryset, name, value):

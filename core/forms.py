@@ -8,13 +8,17 @@ from django.forms.models import InlineForeignKeyField
 
 from core.models import EditConflict, Owner
 from core.scope import add_scope_error, check_scope
+from core.validators import EARLIEST_DATE, LATEST_DATE
 
 
 class DateInput(forms.DateInput):
+    """A date picker offering only the dates validate_sensible_date accepts."""
+
     input_type = "date"
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+    def __init__(self, attrs=None, **kwargs):
+        bounds = {"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}
+        super().__init__(attrs={**bounds, **(attrs or {})}, format="%Y-%m-%d", **kwargs)
 
 
 class OwnerChoiceField(forms.ModelChoiceField):

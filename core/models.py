@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.history import describe_changes
+from core.validators import validate_sensible_date
 
 
 class RAG(models.TextChoices):
@@ -158,7 +159,12 @@ class Accountable(models.Model):
         related_name="+",
         help_text="Who is accountable: a named officer or a team/role.",
     )
-    due_date = models.DateField(null=True, blank=True, help_text="The real date used to decide whether it is overdue.")
+    due_date = models.DateField(
+        null=True,
+        blank=True,
+        validators=[validate_sensible_date],
+        help_text="The real date used to decide whether it is overdue.",
+    )
     due_wording = models.CharField(
         "deadline as written",
         max_length=300,

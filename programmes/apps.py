@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ProgrammesConfig(AppConfig):
     name = "programmes"
     verbose_name = "Programmes and committees"
+
+    def ready(self):
+        from core.tracking import register
+        from programmes.tracking import PROJECT
+
+        register(PROJECT)

@@ -1,5 +1,6 @@
 """What changed between two meetings of a committee, read from the audit
-history rather than typed by anyone.
+history rather than typed by anyone, for every tracked kind (core.tracking)
+with in_changes.
 
 One query per history table covers every item touched in the window (with
 each item's last record before it, so the first change has something to be
@@ -12,25 +13,24 @@ from dataclasses import dataclass, field
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from actions.models import ActionItem, DueDateRevision, Recommendation, Status
 from core.models import RAG
-from programmes.models import Project
+from core.tracking import tracked_kinds
 
 
 @dataclass
 class Change:
     item: object  # the historical record as it was after the change
-    kind: str  # "Action", "Project" or "Recommendation"
+    kind: str  # the tracked kind's label: "Action", "Project", …
+    label: str  # the item's title
     when: datetime.datetime
     who: object
     before: str = ""
     after: str = ""
     note: str = ""
 
-    @property
-    def label(self):
-        item = self.item
-        return getattr(item, "title", None) or getattr(item, "name", None) or item.text[:100]
+    @classmethod
+    def of(cls, kind, item, when, who, **details):
+        return cls(item, kind.label, kind.title(item), when, who, **details)
 
     @property
     def url(self):
@@ -67,16 +67,23 @@ class ChangesSinceLastMeeting:
 
 def window_for(meeting, previous_meeting, now=None):
     """From the day after the previous meeting to the end of this meeting's
-    day, or to now for a meeting still to come."""
+    day, or to now for a meeting still to come.
+
+    Only a past meeting's day has a day after it to compute: a meeting saved
+    before dates were bounded may be on 31 Dec 9999, which has none. The
+    previous meeting is earlier than this one, so its day after always exists.
+    """
     tz = timezone.get_current_timezone()
     now = now or timezone.now()
-    end = datetime.datetime.combine(meeting.date + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    end = now
+    if meeting.date < timezone.localdate(now):
+        end = datetime.datetime.combine(meeting.date + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
     start = None
     if previous_meeting is not None:
         start = datetime.datetime.combine(
             previous_meeting.date + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
         )
-    return start, min(end, now)
+    return start, end
 
 
 def _records_in_window(model, start, end):
@@ -100,50 +107,52 @@ def _records_in_window(model, start, end):
 def changes_between(start, end, today=None):
     today = today or timezone.localdate()
     result = ChangesSinceLastMeeting(start=start, end=end)
-    for model, kind in ((ActionItem, "Action"), (Project, "Project"), (Recommendation, "Recommendation")):
+    kinds = [kind for kind in tracked_kinds() if kind.in_changes]
+    for kind in kinds:
         previous = None
-        for record in _records_in_window(model, start, end):
+        for record in _records_in_window(kind.model, start, end):
             if previous is None or previous.id != record.id:
                 previous = None
             in_window = start is None or record.history_date >= start
-            if in_window and record.history_type == "+" and kind == "Action":
-                result.new_actions.append(Change(record, kind, record.history_date, record.history_user))
+            if in_window and record.history_type == "+" and kind.reports_new:
+                result.new_actions.append(Change.of(kind, record, record.history_date, record.history_user))
             if in_window and previous is not None and record.history_type == "~":
                 _compare(result, kind, previous, record)
             previous = record
-    window = Q(changed_at__lt=end) & (Q(changed_at__gte=start) if start else Q())
-    for revision in DueDateRevision.objects.filter(window).select_related("action", "changed_by"):
-        result.due_dates_revised.append(
-            Change(
-                revision.action,
-                "Action",
-                revision.changed_at,
-                revision.changed_by,
-                before=_date(revision.old_date),
-                after=_date(revision.new_date),
-                note=revision.reason,
+    for kind in kinds:
+        for revision in kind.due_date_revisions(start, end):
+            result.due_dates_revised.append(
+                Change.of(
+                    kind,
+                    revision.item,
+                    revision.when,
+                    revision.who,
+                    before=_date(revision.old_date),
+                    after=_date(revision.new_date),
+                    note=revision.reason,
+                )
             )
-        )
     due_in_window = Q(due_date__lt=end.date()) & (Q(due_date__gte=start.date()) if start else Q())
-    for model, kind in ((ActionItem, "Action"), (Project, "Project")):
-        for item in model.objects.open().filter(due_in_window, due_date__lt=today).select_related("owner"):
-            result.newly_overdue.append(Change(item, kind, item.due_date, None, after=_date(item.due_date)))
+    for kind in kinds:
+        if not kind.reports_overdue:
+            continue
+        for item in kind.model.objects.open().filter(due_in_window, due_date__lt=today).select_related("owner"):
+            result.newly_overdue.append(Change.of(kind, item, item.due_date, None, after=_date(item.due_date)))
     return result
 
 
 def _compare(result, kind, before, after):
     rag_then, rag_now = before.rag, after.rag
-    became_complete = (rag_now == RAG.COMPLETE and rag_then != RAG.COMPLETE) or (
-        getattr(after, "status", None) == Status.COMPLETE and getattr(before, "status", None) != Status.COMPLETE
-    )
-    if became_complete:
-        result.completed.append(Change(after, kind, after.history_date, after.history_user, before=RAG(rag_then).label))
+    if kind.became_complete(before, after):
+        result.completed.append(
+            Change.of(kind, after, after.history_date, after.history_user, before=RAG(rag_then).label)
+        )
         return
     then, now = RAG.severity(rag_then), RAG.severity(rag_now)
     if then is None or now is None or then == now:
         return
-    change = Change(
-        after, kind, after.history_date, after.history_user, before=RAG(rag_then).label, after=RAG(rag_now).label
+    change = Change.of(
+        kind, after, after.history_date, after.history_user, before=RAG(rag_then).label, after=RAG(rag_now).label
     )
     (result.improved if now > then else result.worse).append(change)
 

@@ -4,27 +4,32 @@ from django.utils import timezone
 from core.forms import DateInput, OwnerChoiceField, VersionedModelForm, crispy_helper
 from core.models import RAG
 from core.permissions import within_managed_programmes
-from programmes.models import Programme, Project, Workstream
+from core.validators import validate_sensible_date
+from programmes.models import Programme, Project, ProjectUpdate, Workstream
 
 
 class ProjectUpdateForm(forms.Form):
     """One reporting period's narrative: the raw material of a highlight report."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    period_start = forms.DateField(label="Covers from", widget=DateInput(), required=False)
-    period_end = forms.DateField(label="Covers to", widget=DateInput(), initial=timezone.localdate)
-    key_progress = forms.CharField(
+    period_start = forms.DateField(
+        label="Covers from", widget=DateInput(), required=False, validators=[validate_sensible_date]
+    )
+    period_end = forms.DateField(
+        label="Covers to", widget=DateInput(), initial=timezone.localdate, validators=[validate_sensible_date]
+    )
+    # Text fields come from the model's, so the form shows and checks the same limits.
+    key_progress = ProjectUpdate._meta.get_field("key_progress").formfield(
         label="Key progress during the period",
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Describe the key progress during the period."},
     )
-    risks_issues = forms.CharField(
+    risks_issues = ProjectUpdate._meta.get_field("risks_issues").formfield(
         label="Risks and issues to be raised for information or escalated",
         widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
     )
-    next_tasks = forms.CharField(
-        label="Tasks planned for next period", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    next_tasks = ProjectUpdate._meta.get_field("next_tasks").formfield(
+        label="Tasks planned for next period", widget=forms.Textarea(attrs={"rows": 4})
     )
     rag = forms.ChoiceField(label="RAG status", choices=RAG.choices)
 

@@ -1,6 +1,7 @@
 """Programmes → workstreams → projects, their periodic updates, and the
 committees they report to."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -9,11 +10,36 @@ from django.db import models
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import normalize_newlines
 from simple_history.models import HistoricalRecords
 
+from core.fields import LimitedTextField
 from core.models import RAG, Accountable, AccountableQuerySet
 from core.permissions import manages, owns_or_manages
 from core.scope import changed
+from core.validators import (
+    DESCRIPTION_LIMIT,
+    NOTE_LIMIT,
+    REASON_LIMIT,
+    is_sensible_date,
+    validate_sensible_date,
+)
+
+# A highlight report prints each project's three narratives side by side in
+# one table row on A4 landscape, and the committee pack prints the report
+# again. These limits (twice the longest 2010 narrative, 705 characters, and
+# four times its 10 lines) keep the PDF of the largest report allowed, 60
+# projects with every narrative at both limits, well inside a web worker's
+# 30 s timeout (bench/largest_report_pdf.py: about 15 s in the worst case,
+# 2,000 characters took 23 s). Lines count because a column of one-word
+# lines prints far taller than its characters suggest.
+NARRATIVE_LIMIT = 1_500
+REPORT_LINES = 40
+
+# A reporting period may end a little ahead, so a manager can draft the
+# month's report in its last days, but no further: a period ending years
+# ahead would stop every later report from following it.
+REPORT_PERIOD_MARGIN = datetime.timedelta(days=31)
 
 
 def new_ref():
@@ -61,7 +87,7 @@ class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
 
 class Meeting(models.Model):
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
-    date = models.DateField()
+    date = models.DateField(validators=[validate_sensible_date])
     time = models.TimeField(null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True)
     reports = models.ManyToManyField(
@@ -141,8 +167,10 @@ class AgendaItem(models.Model):
     decision_type = models.CharField(max_length=100, blank=True, help_text="e.g. Non-Urgent Non-Executive Non-Key")
     chief_officer = models.CharField(max_length=200, blank=True)
     ward = models.CharField(max_length=100, blank=True, help_text="e.g. Borough wide, or N/A")
-    reason = models.TextField("reason for report", blank=True)
-    recommendations = models.TextField(blank=True, help_text="What the committee is asked to do, one per line.")
+    reason = LimitedTextField("reason for report", blank=True, max_length=REASON_LIMIT)
+    recommendations = LimitedTextField(
+        blank=True, max_length=REASON_LIMIT, help_text="What the committee is asked to do, one per line."
+    )
 
     objects = AgendaItemManager()
 
@@ -193,13 +221,18 @@ class Programme(Accountable):
 
     name = models.CharField(max_length=200, unique=True)
     ref = models.SlugField(max_length=60, unique=True)
-    description = models.TextField(blank=True)
+    description = LimitedTextField(blank=True, max_length=DESCRIPTION_LIMIT)
     sponsor = models.CharField(max_length=200, blank=True, help_text="Who chairs or sponsors the programme.")
     report_authors = models.CharField("report author(s)", max_length=200, blank=True)
     stage = models.CharField("stage / status", max_length=12, choices=Stage.choices, default=Stage.DEFINITION)
-    start_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, validators=[validate_sensible_date])
     start_wording = models.CharField(max_length=60, blank=True, help_text="As written, e.g. “Oct 09”.")
-    management_summary = models.TextField(blank=True, help_text="The current summary for highlight reports.")
+    management_summary = LimitedTextField(
+        blank=True,
+        max_length=NOTE_LIMIT,
+        max_lines=REPORT_LINES,
+        help_text="The current summary for highlight reports.",
+    )
     reports_to = models.ForeignKey(
         Committee, on_delete=models.SET_NULL, null=True, blank=True, related_name="programmes"
     )
@@ -250,7 +283,7 @@ class Workstream(Accountable):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="workstreams")
     name = models.CharField(max_length=200)
     ref = models.SlugField(max_length=60, unique=True)
-    description = models.TextField(blank=True)
+    description = LimitedTextField(blank=True, max_length=DESCRIPTION_LIMIT)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within the programme.")
     history = HistoricalRecords()
 
@@ -295,7 +328,7 @@ class Project(Accountable):
     workstream = models.ForeignKey(Workstream, on_delete=models.CASCADE, related_name="projects")
     name = models.CharField(max_length=200)
     ref = models.SlugField(max_length=60, unique=True)
-    description = models.TextField(blank=True)
+    description = LimitedTextField(blank=True, max_length=DESCRIPTION_LIMIT)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within the workstream.")
     history = HistoricalRecords()
 
@@ -348,11 +381,22 @@ class ProjectUpdate(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
     ref = models.CharField(max_length=60, unique=True, default=new_ref, editable=False)
-    period_start = models.DateField("covers from", null=True, blank=True)
-    period_end = models.DateField("covers to", help_text="The date this update is correct to.")
-    key_progress = models.TextField("key progress during the period")
-    risks_issues = models.TextField("risks and issues to be raised for information or escalated", blank=True)
-    next_tasks = models.TextField("tasks planned for next period", blank=True)
+    period_start = models.DateField("covers from", null=True, blank=True, validators=[validate_sensible_date])
+    period_end = models.DateField(
+        "covers to", validators=[validate_sensible_date], help_text="The date this update is correct to."
+    )
+    key_progress = LimitedTextField(
+        "key progress during the period", max_length=NARRATIVE_LIMIT, max_lines=REPORT_LINES
+    )
+    risks_issues = LimitedTextField(
+        "risks and issues to be raised for information or escalated",
+        blank=True,
+        max_length=NARRATIVE_LIMIT,
+        max_lines=REPORT_LINES,
+    )
+    next_tasks = LimitedTextField(
+        "tasks planned for next period", blank=True, max_length=NARRATIVE_LIMIT, max_lines=REPORT_LINES
+    )
     rag = models.CharField("RAG status", max_length=12, choices=RAG.choices)
     rag_before = models.CharField(max_length=12, choices=RAG.choices, blank=True)
     author = models.ForeignKey(
@@ -429,11 +473,14 @@ class HighlightReportQuerySet(models.QuerySet):
         )
 
     def next_period_start(self, programme):
-        """The day after the last published period, where there is one."""
-        import datetime
-
+        """The day after the last published period, where there is one and it
+        is a date a report may start on (a period stored before dates were
+        bounded may end on 31 Dec 9999, which has no day after)."""
         last = self.published().filter(programme=programme).order_by("-period_end").first()
-        return last.period_end + datetime.timedelta(days=1) if last else None
+        if last is None or not is_sensible_date(last.period_end):
+            return None
+        following = last.period_end + datetime.timedelta(days=1)
+        return following if is_sensible_date(following) else None
 
     def for_display(self):
         """Everything a report page prints, in a fixed number of queries."""
@@ -482,22 +529,29 @@ class HighlightReport(models.Model):
     )
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="highlight_reports")
-    period_start = models.DateField("reporting period from")
-    period_end = models.DateField("reporting period to")
+    period_start = models.DateField("reporting period from", validators=[validate_sensible_date])
+    period_end = models.DateField(
+        "reporting period to",
+        validators=[validate_sensible_date],
+        help_text=f"At most {REPORT_PERIOD_MARGIN.days} days after the day the report is started.",
+    )
     title = models.CharField(max_length=300)
     to_committee = models.CharField("to", max_length=200, blank=True, help_text="The committee it is presented to.")
     programme_name = models.CharField("project / programme name", max_length=200)
     report_authors = models.CharField("report author(s)", max_length=200, blank=True)
     stage = models.CharField("stage / status", max_length=60, blank=True)
     start_wording = models.CharField("start date", max_length=60, blank=True, help_text="As printed, e.g. “Oct 09”.")
-    proposed_end_wording = models.CharField("proposed end date", max_length=60, blank=True)
+    # As long as the programme's deadline wording (Accountable.due_wording), which drafting copies.
+    proposed_end_wording = models.CharField("proposed end date", max_length=300, blank=True)
     overall_rag = models.CharField("overall RAG status", max_length=12, choices=RAG.choices, default=RAG.NOT_RATED)
-    overall_rag_reason = models.TextField(
+    overall_rag_reason = LimitedTextField(
         "reason for the overall RAG",
         blank=True,
+        max_length=REASON_LIMIT,
+        max_lines=REPORT_LINES,
         help_text="Required when the overall RAG is not the worst of the project rows.",
     )
-    management_summary = models.TextField(blank=True)
+    management_summary = LimitedTextField(blank=True, max_length=NOTE_LIMIT, max_lines=REPORT_LINES)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     version_number = models.PositiveSmallIntegerField(default=1, help_text="1, 2, … within the programme and period.")
     published_at = models.DateTimeField(null=True, blank=True)
@@ -576,9 +630,25 @@ class HighlightReport(models.Model):
         """The worst RAG among the rows, or among `ratings` while rows are being edited."""
         return _worst_rag(ratings if ratings is not None else [row.rag for row in self.rows.all()])
 
+    @staticmethod
+    def latest_period_end(today=None):
+        """The last day a reporting period started today may end on."""
+        return (today or timezone.localdate()) + REPORT_PERIOD_MARGIN
+
     def clean(self):
         if self.period_start and self.period_end and self.period_start > self.period_end:
             raise ValidationError({"period_end": "The reporting period cannot end before it starts."})
+        # Only when the report is started (drafted or a correction): its
+        # period never changes afterwards, and the edit form, which has no
+        # period field, must not trip over a rule about it.
+        latest = self.latest_period_end()
+        if self._state.adding and self.period_end and is_sensible_date(self.period_end) and self.period_end > latest:
+            raise ValidationError(
+                {
+                    "period_end": f"A reporting period may end at most {REPORT_PERIOD_MARGIN.days} days from "
+                    f"today, so no later than {latest.day} {latest:%b %Y}."
+                }
+            )
         # A form editing rows and header together sets pending_row_ratings, so
         # the rule applies to what is about to be saved, not what was.
         ratings = getattr(self, "pending_row_ratings", None)
@@ -621,6 +691,30 @@ class HighlightReport(models.Model):
     natural_key.dependencies = ["programmes.programme"]
 
 
+def _printed_lines(text, line_length):
+    """How many lines `text` prints as in a column `line_length` average
+    characters wide, wrapping at spaces as the browser and WeasyPrint do.
+
+    A word longer than half a line may have to break inside itself, and is
+    counted as if every letter were as wide as a W (twice the average): a
+    misjudged run of wide letters was the slowest case to print.
+    """
+    lines = 0
+    for paragraph in normalize_newlines(text).split("\n") if text else []:
+        lines += 1
+        used = 0
+        for word in paragraph.split():
+            width = 2 * len(word) if 2 * len(word) > line_length else len(word)
+            if used and used + 1 + width > line_length:
+                lines += 1
+                used = 0
+            used += width + (1 if used else 0)
+            while used > line_length:  # a word broken across lines
+                lines += 1
+                used -= line_length
+    return lines
+
+
 class HighlightReportRowManager(models.Manager):
     def get_by_natural_key(self, programme_ref, period_start, period_end, version_number, position):
         return self.get(
@@ -656,9 +750,18 @@ class HighlightReportRow(models.Model):
         related_name="+",
         help_text="The live project, for links and direction of travel; the text above is the record.",
     )
-    key_progress = models.TextField("key progress during the period", blank=True)
-    risks_issues = models.TextField("risks and issues to be raised for information or escalated", blank=True)
-    next_tasks = models.TextField("tasks planned for next period", blank=True)
+    key_progress = LimitedTextField(
+        "key progress during the period", blank=True, max_length=NARRATIVE_LIMIT, max_lines=REPORT_LINES
+    )
+    risks_issues = LimitedTextField(
+        "risks and issues to be raised for information or escalated",
+        blank=True,
+        max_length=NARRATIVE_LIMIT,
+        max_lines=REPORT_LINES,
+    )
+    next_tasks = LimitedTextField(
+        "tasks planned for next period", blank=True, max_length=NARRATIVE_LIMIT, max_lines=REPORT_LINES
+    )
     rag = models.CharField("RAG status", max_length=12, choices=RAG.choices, default=RAG.NOT_RATED)
     previous_rag = models.CharField(
         max_length=12,
@@ -701,6 +804,32 @@ class HighlightReportRow(models.Model):
     @property
     def direction_arrow(self):
         return self.ARROWS[self.direction]
+
+    # What fits on a page of the printed report (static/css/report-print.css:
+    # 9 pt text, A4 landscape, under the repeated headings), measured with
+    # WeasyPrint: characters a line in each narrative column, lines a page.
+    PRINTED_LINE_LENGTHS = {"key_progress": 56, "risks_issues": 46, "next_tasks": 51}
+    PRINTED_LINES_PER_PAGE = 42
+
+    @property
+    def taller_than_a_page(self):
+        """Whether the row could not print on one page even on a page of its own.
+
+        The print stylesheet keeps each row whole where it fits; one that
+        cannot fit is let break at once, because WeasyPrint would otherwise
+        try to keep it whole, fail and lay it out again: a report of such
+        rows took two to four times as long (bench/largest_report_pdf.py).
+        An estimate at average letter widths: a row that just fits may break
+        across two pages, and one of unusually wide letters may still be
+        tried whole first; either costs a little looks or a little time.
+        """
+        tallest = 0
+        for name, line_length in self.PRINTED_LINE_LENGTHS.items():
+            lines = _printed_lines(getattr(self, name), line_length)
+            if name == "key_progress":  # printed under the project's name
+                lines += _printed_lines(self.project_name, line_length)
+            tallest = max(tallest, lines)
+        return tallest > self.PRINTED_LINES_PER_PAGE
 
     @property
     def direction_label(self):

@@ -4,12 +4,21 @@ from django import forms
 from django.utils import timezone
 
 from core.forms import DateInput, ScopedModelForm, crispy_helper
+from core.validators import validate_sensible_date
 from programmes.models import HighlightReport, HighlightReportRow
 
 
 class StartReportForm(forms.Form):
-    period_start = forms.DateField(label="Reporting period from", widget=DateInput())
-    period_end = forms.DateField(label="Reporting period to", widget=DateInput(), initial=timezone.localdate)
+    period_start = forms.DateField(
+        label="Reporting period from", widget=DateInput(), validators=[validate_sensible_date]
+    )
+    period_end = forms.DateField(
+        label="Reporting period to",
+        widget=DateInput(),
+        initial=timezone.localdate,
+        validators=[validate_sensible_date],
+        help_text=HighlightReport._meta.get_field("period_end").help_text,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

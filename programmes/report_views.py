@@ -157,6 +157,27 @@ XLSX_COLUMNS = (
 )
 
 
+# Excel keeps at most this many characters (UTF-16 code units) in a cell and
+# cuts longer text without a word when the file is opened. The text limits
+# keep every field far below it; text saved before them may not be.
+EXCEL_CELL_LIMIT = 32_767
+EXCEL_CUT = "… [cut: {:,} characters did not fit in an Excel cell; see the report in OIP Tracker]"
+
+
+def _excel_length(text):
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _fit_excel_cell(text):
+    """`text`, or as much of it as fits with a visible note of what was cut."""
+    if _excel_length(text) <= EXCEL_CELL_LIMIT:
+        return text
+    units = text.encode("utf-16-le")
+    room = EXCEL_CELL_LIMIT - len(EXCEL_CUT.format(len(text)))  # the note for cutting less is no longer
+    kept = units[: room * 2].decode("utf-16-le", errors="ignore")  # never half a character
+    return kept + EXCEL_CUT.format(len(text) - len(kept))
+
+
 def report_xlsx(request, pk):
     """The report as an Excel workbook, one row per project, for whoever
     works on it in a spreadsheet. Same access as the report page."""
@@ -184,10 +205,13 @@ def _report_workbook(report):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     bold, wrapped = Font(bold=True), Alignment(wrap_text=True, vertical="top")
 
+    def text_of(value):
+        # Officers paste from Word: drop the control characters Excel refuses.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+
     def cell(value, font=None):
         if isinstance(value, str):
-            # Officers paste from Word: drop the control characters Excel refuses.
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            value = _fit_excel_cell(text_of(value))
         written = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str):
             written.data_type = "s"  # a leading "=" stays text, not a formula
@@ -222,6 +246,21 @@ def _report_workbook(report):
         ("Report status", status),
         ("Version", report.version_number),
     ]
+    rows = list(report.rows.all())
+    texts = [report.title, *(value for _, value in header)] + [
+        text for row in rows for text in (row.workstream_name, row.project_name, *_row_narratives(row))
+    ]
+    cut = sum(_excel_length(text_of(text)) > EXCEL_CELL_LIMIT for text in texts if isinstance(text, str))
+    if cut:  # first in the header block, where whoever opens the file sees it
+        cells = f"{cut} cells were" if cut > 1 else "1 cell was"
+        header.insert(
+            0,
+            (
+                "Warning",
+                f"{cells} longer than Excel's {EXCEL_CELL_LIMIT:,} characters and cut short, each ending "
+                "“[cut: …]”: read the full text in OIP Tracker.",
+            ),
+        )
 
     # A write-only sheet writes its settings with the first row, so set them first.
     # The column headings repeat on every printed page; they are not frozen on
@@ -234,7 +273,7 @@ def _report_workbook(report):
         sheet.append([cell(label, bold), cell(value)])
     sheet.append([])
     sheet.append([cell(heading, bold) for heading, _ in XLSX_COLUMNS])
-    for row in report.rows.all():
+    for row in rows:
         direction = row.direction.label
         if row.previous_rag and row.direction != row.Direction.NEW:
             direction += f" (was {row.get_previous_rag_display()})"
@@ -242,9 +281,7 @@ def _report_workbook(report):
             [
                 cell(row.workstream_name),
                 cell(row.project_name, bold),
-                cell(row.key_progress),
-                cell(row.risks_issues),
-                cell(row.next_tasks),
+                *(cell(text) for text in _row_narratives(row)),
                 cell(RAG(row.rag).label),
                 cell(direction),
             ]
@@ -253,3 +290,7 @@ def _report_workbook(report):
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _row_narratives(row):
+    return row.key_progress, row.risks_issues, row.next_tasks

@@ -1,6 +1,6 @@
 """Writes that touch several rows at once."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -24,6 +24,25 @@ def record_project_update(*, project, user, expected_version, rag, **narrative):
     update.full_clean()
     update.save()
     return update
+
+
+def _full_clean_copy(instance, source, *, typed=(), exclude=None):
+    """full_clean a report or row made of text copied from `source`.
+
+    The manager starting or correcting a report did not type that text (it
+    may predate the text limits), so a refusal says where it came from, to be
+    put right there; only the errors of the `typed` fields stay on them.
+    """
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        errors = error.update_error_dict({})
+        copied = [name for name in errors if name not in typed and name != NON_FIELD_ERRORS]
+        for name in copied:
+            label = instance._meta.get_field(name).verbose_name
+            messages = ValidationError(errors.pop(name)).messages
+            errors.setdefault(NON_FIELD_ERRORS, []).extend(f"{source}, {label}: {message}" for message in messages)
+        raise ValidationError(errors) from error
 
 
 def _date_wording(wording, date):
@@ -97,11 +116,11 @@ def draft_highlight_report(*, programme, period_start, period_end, user):
             )
         )
     report.overall_rag = report.worst_row_rag([row.rag for row in rows])
-    report.full_clean()
+    _full_clean_copy(report, f"The programme “{programme}”", typed=["period_start", "period_end"])
     report.save()
     for row in rows:
         row.report = report
-        row.full_clean(exclude=["report"])
+        _full_clean_copy(row, f"The latest update of “{row.project_name}” in the period", exclude=["report"])
     HighlightReportRow.objects.bulk_create(rows)
     return report
 
@@ -148,12 +167,15 @@ def correct_highlight_report(*, report, user):
         **{field: getattr(report, field) for field in HighlightReport.HEADER_FIELDS},
     )
     check_scope(user, correction)
-    correction.full_clean()
+    _full_clean_copy(correction, f"Version {report.version_number}")
     correction.save()
     copied = ("position", "workstream_name", "project_name", "project_id", "key_progress", "risks_issues")
     copied += ("next_tasks", "rag", "previous_rag")
-    HighlightReportRow.objects.bulk_create(
+    rows = [
         HighlightReportRow(report=correction, **{field: getattr(row, field) for field in copied})
         for row in report.rows.all()
-    )
+    ]
+    for row in rows:
+        _full_clean_copy(row, f"Version {report.version_number}, the row for “{row.project_name}”", exclude=["report"])
+    HighlightReportRow.objects.bulk_create(rows)
     return correction

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from actions.models import Status
 from core.models import RAG
-from core.work import my_work
 from tests import factories
+from workspace.work import my_work
 
 
 def days(n):

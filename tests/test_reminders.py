@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from actions.models import Status
 from core.models import RAG, Owner, ReminderDigest
-from core.reminders import send_reminders
 from tests import factories
+from workspace.reminders import send_reminders
 
 TODAY = datetime.date(2010, 6, 15)
 SITE = "https://oip.bromley.example"

@@ -1,6 +1,7 @@
-"""The daily reminder digest: each person who answers for actions or projects
-gets one email listing what of theirs is overdue or due within a week, with a
-link straight to each item's update form.
+"""The daily reminder digest: each person who answers for actions, projects
+or any other tracked kind (core.tracking) gets one email listing what of
+theirs is overdue or due within a week, with a link straight to each item's
+update form.
 
 A person answers for an item when they are its owner's login (Owner.user) or
 act for the owning team (Owner.members). Owners with no login get nothing:
@@ -17,12 +18,10 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import ActionItem
 from core.models import Owner, ReminderDigest
-from programmes.models import Project
+from core.tracking import tracked_kinds
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +42,9 @@ class ReminderItem:
     url: str
 
 
-def absolute_update_url(item, url_name):
+def absolute_update_url(item, kind):
     """The full address of the item's update form (emails are read outside any request)."""
-    return settings.SITE_URL + reverse(url_name, args=[item.ref])
+    return settings.SITE_URL + kind.update_url(item)
 
 
 def send_reminders(*, today=None, connection=None):
@@ -103,21 +102,23 @@ def _collect_digests(today):
     """{user: [ReminderItem, ...]} for every active login with an email address
     and something overdue or due soon.
 
-    Fetches the actions, the projects, and the owning teams' members: three
-    queries, whatever the number of items, owners or people.
+    Fetches the items of each tracked kind, then the owning teams' members:
+    three queries today (actions, projects, members), whatever the number of
+    items, owners or people.
     """
     has_login = Owner.objects.filter(Q(user__isnull=False) | Q(members__isnull=False))
-    actions = _overdue_or_due_soon(ActionItem.objects, today).filter(owner__in=has_login).select_related("owner__user")
-    projects = _overdue_or_due_soon(Project.objects, today).filter(owner__in=has_login).select_related("owner__user")
-    entries = [(action, "Action", action.title, "actions:update") for action in actions]
-    entries += [(project, "Project", project.name, "programmes:project_update") for project in projects]
+    entries = []
+    for kind in tracked_kinds():
+        if kind.in_reminders:
+            items = _overdue_or_due_soon(kind.model.objects, today).filter(owner__in=has_login)
+            entries += [(item, kind) for item in items.select_related("owner__user")]
 
-    owners = {item.owner_id: item.owner for item, *_ in entries}
+    owners = {item.owner_id: item.owner for item, _ in entries}
     reachable = get_user_model().objects.filter(is_active=True).exclude(email="")
     prefetch_related_objects(list(owners.values()), Prefetch("members", queryset=reachable))
 
     digests = {}
-    for item, kind, title, url_name in entries:
+    for item, kind in entries:
         owner = owners[item.owner_id]
         recipients = {member.pk: member for member in owner.members.all()}
         if owner.user and owner.user.is_active and owner.user.email:
@@ -125,14 +126,14 @@ def _collect_digests(today):
         if not recipients:
             continue
         line = ReminderItem(
-            kind=kind,
-            title=title,
+            kind=kind.label,
+            title=kind.title(item),
             owner=owner.name,
             due_date=item.due_date,
             due_wording=item.due_wording,
             rag=item.get_rag_display(),
             overdue=item.due_date < today,
-            url=absolute_update_url(item, url_name),
+            url=absolute_update_url(item, kind),
         )
         for user in recipients.values():
             digests.setdefault(user, []).append(line)

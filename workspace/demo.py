@@ -10,6 +10,7 @@ from django.db import transaction
 
 from core import roles
 from core.models import Owner
+from programmes.models import Programme
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,6 @@ DEMO_ACCOUNTS = [
 @transaction.atomic
 def create_demo_users(*, password):
     """Create or refresh the demo accounts with `password`. Idempotent."""
-    from programmes.models import Programme
-
     user_model = get_user_model()
     accounts = []
     for spec in DEMO_ACCOUNTS:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from core.reminders import send_reminders
+from workspace.reminders import send_reminders
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import create_demo_users
+from workspace.demo import create_demo_users
 
 
 class Command(BaseCommand):
