@@ -79,7 +79,7 @@ def get_action_for_user(request, ref, write=False, edit=False):
     itself (managers).
     """
     queryset = ActionItem.objects.select_related(
-        *ACTION_PARENTS, "project", "workstream__programme", "section__plan", "arising_from__committee"
+        *ACTION_PARENTS, "project", "workstream__programme", "section__plan", "arising__meeting__committee"
     ).prefetch_related(
         Prefetch("updates", queryset=ActionUpdate.objects.select_related("author")),
         Prefetch("recommendations", queryset=Recommendation.objects.select_related("area")),

@@ -220,11 +220,10 @@ class ActionItemAdmin(AccountableAdmin):
         "section__plan",
         "section",
         "workstream",
-        "arising_from__committee",
     )
     list_select_related = ("section", "owner")
-    search_fields = ("title", "ref", "description", "minute_number", "minute_title")
-    autocomplete_fields = ("owner", "section", "recommendations", "workstream", "project", "arising_from")
+    search_fields = ("title", "ref", "description")
+    autocomplete_fields = ("owner", "section", "recommendations", "workstream", "project")
     readonly_fields = ("created_at",)
     ordering = ("due_date", "title")
     inlines = (ActionUpdateInline,)
@@ -233,7 +232,6 @@ class ActionItemAdmin(AccountableAdmin):
         ("Accountability", {"fields": ACCOUNTABLE_FIELDS}),
         ("Action plan", {"fields": ("section", "position", "recommendations")}),
         ("Programme", {"fields": ("workstream", "project")}),
-        ("Matter arising", {"fields": ("arising_from", "minute_number", "minute_title")}),
         ("Record", {"fields": ("created_at",)}),
     )
     history_list_display = ("rag", "status", "owner", "due_date")

@@ -15,7 +15,7 @@ from core.models import RAG, Accountable, AccountableQuerySet
 from core.permissions import manages, owns_or_manages, within_managed_programmes
 from core.scope import changed
 from core.validators import DESCRIPTION_LIMIT, NOTE_LIMIT, REASON_LIMIT, validate_sensible_date
-from programmes.models import Meeting, Project, RefManager, Workstream, new_ref
+from programmes.models import Project, RefManager, Workstream, new_ref
 
 
 class Review(models.Model):
@@ -260,25 +260,20 @@ class ActionItemQuerySet(AccountableQuerySet):
         latest = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by("-update_date", "-recorded_at")
         return self.annotate(last_update_on=Subquery(latest.values("update_date")[:1]))
 
-    def arising_from_meetings(self):
-        return self.filter(arising_from__isnull=False)
-
-    def matters_arising_for(self, meeting, previous_meeting=None):
-        """The rows of a meeting's "Matters arising from previous meetings"
-        table: actions minuted at earlier meetings of the same committee that
-        are still open, plus those completed since the previous meeting (shown
-        as complete so members see them close)."""
-        earlier = self.filter(arising_from__committee=meeting.committee_id, arising_from__date__lt=meeting.date)
+    def open_or_completed_since(self, since, until):
+        """Still open, or completed after `since` (a date, or None for ever)
+        and by `until`: what a committee follows up at a meeting."""
         still_open = ~Q(status__in=CLOSED_STATUSES) & ~Q(rag=RAG.COMPLETE)
-        closed_since = Q(status=Status.COMPLETE, completed_on__lte=meeting.date)
-        if previous_meeting is not None:
-            closed_since &= Q(completed_on__gt=previous_meeting.date)
-        return earlier.filter(still_open | closed_since).order_by("arising_from__date", "minute_number", "pk")
+        closed_since = Q(status=Status.COMPLETE, completed_on__lte=until)
+        if since is not None:
+            closed_since &= Q(completed_on__gt=since)
+        return self.filter(still_open | closed_since)
 
 
 class ActionItem(Accountable):
     """Something a named owner has to do by a date: an action-plan item
-    answering recommendations, or a matter arising from a committee minute."""
+    answering recommendations, or a matter arising from a committee minute
+    (committees.MinutedAction links it to the minute)."""
 
     ref = models.SlugField(max_length=60, unique=True, default=new_ref)
     title = models.CharField(max_length=300, help_text="A short summary, as used in lists and reports.")
@@ -292,16 +287,6 @@ class ActionItem(Accountable):
     recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="actions")
     workstream = models.ForeignKey(Workstream, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")
     project = models.ForeignKey(Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")
-    arising_from = models.ForeignKey(
-        Meeting,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="matters_arising",
-        help_text="The committee meeting whose minutes gave rise to this action.",
-    )
-    minute_number = models.CharField(max_length=20, blank=True)
-    minute_title = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     completed_on = models.DateField(null=True, blank=True, validators=[validate_sensible_date])
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -354,7 +339,6 @@ class ActionItem(Accountable):
         "workstream": "You can only choose workstreams of a programme you manage.",
         "project": "You can only choose projects of a programme you manage.",
         "recommendations": "You can only link recommendations of a review delivered by a programme you manage.",
-        "arising_from": "Only committee clerks and administrators can say which meeting an action arose from.",
         None: "An action must belong to a programme you manage: choose one of its workstreams, projects or "
         "action-plan sections.",
     }
@@ -382,8 +366,6 @@ class ActionItem(Accountable):
             chosen = getattr(self, f"{name}_id") and changed(self, original, name)
             if chosen and not manages(user, programme_id(), perm):
                 errors[name] = self.SCOPE_MESSAGES[name]
-        if self.arising_from_id and changed(self, original, "arising_from") and not Meeting.can_be_managed_by(user):
-            errors["arising_from"] = self.SCOPE_MESSAGES["arising_from"]
         if recommendations is not None:
             added = {r.pk for r in recommendations}
             if original is not None:
@@ -397,6 +379,13 @@ class ActionItem(Accountable):
             raise ValidationError(errors)
         if not manages(user, self.programme_id, perm):
             raise ValidationError(self.SCOPE_MESSAGES[None])
+
+    @property
+    def minute(self):
+        """The committee minute this action arose from, or None. The link is
+        committees.MinutedAction (committees sit above action plans); pages
+        that show it join it as `arising`."""
+        return getattr(self, "arising", None)
 
     @property
     def original_due_date(self):

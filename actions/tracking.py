@@ -11,7 +11,7 @@ def _my_work_actions(actions):
     recommendations = Recommendation.objects.select_related("area").order_by("area__number", "number")
     return (
         actions.with_last_update()
-        .select_related("section", "arising_from__committee")
+        .select_related("section", "arising__meeting__committee")
         .prefetch_related(Prefetch("recommendations", queryset=recommendations))
     )
 
@@ -26,9 +26,8 @@ def _action_parents(action):
         ]
     if action.section:
         return [Link(f"Action plan section {action.section}")]
-    if action.arising_from:
-        minute = " ".join(part for part in ["Minute", action.minute_number, action.minute_title] if part)
-        return [Link(f"{minute}, {action.arising_from}", action.arising_from.get_absolute_url())]
+    if minute := action.minute:
+        return [Link(f"{minute.minute_label}, {minute.meeting}", minute.meeting.get_absolute_url())]
     return []
 
 

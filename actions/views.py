@@ -53,7 +53,7 @@ def recommendation_detail(request, ref):
 
 
 def action_list(request):
-    actions = ActionItem.objects.select_related(*ACTION_PARENTS).with_last_update()
+    actions = ActionItem.objects.select_related(*ACTION_PARENTS, "arising").with_last_update()
     filterset = ActionFilter(request.GET, queryset=actions)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     # The recommendations each row answers, fetched once for the whole page.

@@ -39,19 +39,10 @@ from actions.models import (
     ReviewArea,
     Status,
 )
+from committees.models import AgendaItem, Committee, Meeting, MinutedAction
 from core import roles
 from core.models import RAG, Owner
-from programmes.models import (
-    AgendaItem,
-    Committee,
-    HighlightReport,
-    Meeting,
-    Programme,
-    Project,
-    ProjectUpdate,
-    Stage,
-    Workstream,
-)
+from programmes.models import HighlightReport, Programme, Project, ProjectUpdate, Stage, Workstream
 from programmes.services import draft_highlight_report, publish_highlight_report
 
 WORKSTREAMS = [
@@ -230,11 +221,11 @@ def build(*, workstreams=8, projects=60, actions=600, recommendations=40, period
         start_date=first_start,
         due_date=today + datetime.timedelta(days=365),
         management_summary=text.paragraph(6),
-        reports_to=committee,
         owner=owners[2],
         rag=RAG.AMBER,
     )
     programme.managers.add(manager)
+    committee.programmes.add(programme)
 
     bulk_create_with_history(
         [
@@ -423,6 +414,7 @@ def build(*, workstreams=8, projects=60, actions=600, recommendations=40, period
         links.append(linked)
 
     # Matters arising: three minuted actions per meeting, the older ones mostly done.
+    minutes = {}
     for n, meeting in enumerate(meetings[:-1]):
         for k in range(3):
             done = meeting.date < today - datetime.timedelta(days=90) and k != 2
@@ -432,9 +424,6 @@ def build(*, workstreams=8, projects=60, actions=600, recommendations=40, period
                     ref=f"bench-matter-{n + 1}-{k + 1}",
                     title=f"Minute {40 + 3 * n + k}: report back on {rng.choice(SUBJECTS)}",
                     description=f"Members asked officers to report back on {rng.choice(SUBJECTS)}. {text.sentence()}",
-                    arising_from=meeting,
-                    minute_number=str(40 + 3 * n + k),
-                    minute_title=f"{rng.choice(AREAS)}: {rng.choice(SUBJECTS)}",
                     status=Status.COMPLETE if done else Status.IN_PROGRESS,
                     completed_on=completed_on,
                     rag=RAG.COMPLETE if done else rng.choice(ACTION_RAGS),
@@ -444,9 +433,19 @@ def build(*, workstreams=8, projects=60, actions=600, recommendations=40, period
                 )
             )
             links.append([])
+            minutes[f"bench-matter-{n + 1}-{k + 1}"] = (meeting, str(40 + 3 * n + k))
     bulk_create_with_history(action_rows, ActionItem)
     created = {a.ref: a for a in ActionItem.objects.filter(ref__startswith="bench-")}
     action_rows = [created[a.ref] for a in action_rows]
+    MinutedAction.objects.bulk_create(
+        MinutedAction(
+            action=created[ref],
+            meeting=meeting,
+            minute_number=number,
+            minute_title=f"{rng.choice(AREAS)}: {rng.choice(SUBJECTS)}",
+        )
+        for ref, (meeting, number) in minutes.items()
+    )
     link = ActionItem.recommendations.through
     link.objects.bulk_create(
         link(actionitem_id=action.pk, recommendation_id=rec.pk)

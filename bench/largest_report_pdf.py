@@ -31,8 +31,8 @@ Prints the median, min and max of --runs timed requests after one untimed
 warm-up, the PDF's pages and size. Exits 1 if a PDF fails or a median is
 over BUDGET_SECONDS.
 
-    .venv/bin/python bench/largest_report_pdf.py            # about 4 minutes on 2 cores
-    .venv/bin/python bench/largest_report_pdf.py --runs 1   # about 1.5 minutes
+    .venv/bin/python bench/largest_report_pdf.py            # about 2 minutes on 2 cores
+    .venv/bin/python bench/largest_report_pdf.py --runs 1   # under a minute
 """
 
 import argparse

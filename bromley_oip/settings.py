@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "core",
     "programmes",
     "actions",
+    "committees",
     "workspace",
 ]
 

@@ -6,6 +6,6 @@ urlpatterns = [
     path("", include("core.urls")),
     path("programmes/", include("programmes.urls")),
     path("actions/", include("actions.urls")),
-    path("committees/", include("programmes.committee_urls")),
+    path("committees/", include("committees.urls")),
     path("admin/", admin.site.urls),
 ]

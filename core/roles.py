@@ -41,16 +41,19 @@ ROLE_PERMISSIONS = {
     ],
     COMMITTEE_CLERK: [
         VIEW_ALL,
-        "programmes.add_meeting",
-        "programmes.change_meeting",
-        "programmes.add_agendaitem",
-        "programmes.change_agendaitem",
-        "programmes.delete_agendaitem",
+        "committees.add_meeting",
+        "committees.change_meeting",
+        "committees.add_agendaitem",
+        "committees.change_agendaitem",
+        "committees.delete_agendaitem",
+        "committees.add_minutedaction",
+        "committees.change_minutedaction",
+        "committees.delete_minutedaction",
     ],
     ADMINISTRATOR: ["*"],
 }
 
-OUR_APPS = ["core", "programmes", "actions"]
+OUR_APPS = ["core", "programmes", "actions", "committees"]
 
 
 def sync_role_groups(group_model, permission_model):

@@ -222,7 +222,7 @@ def _invalid_value(model, data):
 
 
 def _display(path):
-    """A path relative to the project (fixtures/05_lec_action_plan.json) where possible."""
+    """A path relative to the project (fixtures/04_lec_action_plan.json) where possible."""
     path = Path(path)
     for base in (Path.cwd(), Path(settings.BASE_DIR)):
         try:

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from programmes.models import Committee, Meeting, Programme, Project, ProjectUpdate, Workstream
+from programmes.models import Programme, Project, ProjectUpdate, Workstream
 
 
 def get_programme_for_user(request, ref, write=False):
@@ -42,20 +42,3 @@ def get_project_for_user(request, ref, write=False, edit=False):
     if edit and not project.can_be_edited_by(request.user):
         raise PermissionDenied("Only the programme's managers can change this project.")
     return project
-
-
-def get_committee_for_user(request, ref):
-    queryset = Committee.objects.prefetch_related("meetings")
-    return get_object_or_404(queryset, ref=ref)
-
-
-def get_meeting_for_user(request, pk, write=False, pack=False):
-    """The meeting with its committee joined and its agenda prefetched.
-    write=True: only clerks and administrators may change meetings."""
-    queryset = Meeting.objects.select_related("committee").prefetch_related("agenda_items")
-    if pack:
-        queryset = queryset.select_related("pack_item")
-    meeting = get_object_or_404(queryset, pk=pk)
-    if write and not Meeting.can_be_managed_by(request.user):
-        raise PermissionDenied("Only committee clerks can change meetings and their agendas.")
-    return meeting

@@ -13,61 +13,13 @@ from core.admin import (
     stamp_update_authors,
 )
 from programmes.models import (
-    AgendaItem,
-    Committee,
     HighlightReport,
     HighlightReportRow,
-    Meeting,
     Programme,
     Project,
     ProjectUpdate,
     Workstream,
 )
-
-
-class MeetingInline(admin.TabularInline):
-    model = Meeting
-    fields = ("date", "time", "venue")
-    extra = 0
-    show_change_link = True
-
-
-@admin.register(Committee)
-class CommitteeAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "short_name", "ref")
-    search_fields = ("name", "short_name", "ref")
-    ordering = ("name",)
-    prepopulated_fields = {"ref": ("name",)}
-    inlines = (MeetingInline,)
-
-
-class AgendaItemInline(admin.TabularInline):
-    model = AgendaItem
-    fields = ("number", "title", "report_number", "contact_officer", "pages", "exempt")
-    extra = 0
-
-
-@admin.register(Meeting)
-class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("__str__", "committee", "date", "time", "venue")
-    list_filter = ("committee",)
-    list_select_related = ("committee",)
-    search_fields = ("committee__name", "committee__short_name", "venue", "agenda_items__title")
-    autocomplete_fields = ("committee",)
-    date_hierarchy = "date"
-    ordering = ("-date", "committee__name")
-    inlines = (AgendaItemInline,)
-
-
-@admin.register(AgendaItem)
-class AgendaItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("number", "title", "meeting", "report_number", "contact_officer", "exempt")
-    list_filter = ("exempt", "meeting__committee")
-    list_select_related = ("meeting__committee",)
-    search_fields = ("title", "report_number", "contact_officer")
-    autocomplete_fields = ("meeting",)
-    date_hierarchy = "meeting__date"
-    ordering = ("-meeting__date", "number")
 
 
 class WorkstreamInline(admin.TabularInline):
@@ -81,11 +33,11 @@ class WorkstreamInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(AccountableAdmin):
-    list_display = ("name", rag_display, "stage", "owner", "due_date", "due_wording", "reports_to")
-    list_filter = ("rag", "stage", OWNER_FILTER, "reports_to")
-    list_select_related = ("owner", "reports_to")
+    list_display = ("name", rag_display, "stage", "owner", "due_date", "due_wording")
+    list_filter = ("rag", "stage", OWNER_FILTER)
+    list_select_related = ("owner",)
     search_fields = ("name", "ref", "description", "sponsor", "management_summary")
-    autocomplete_fields = ("owner", "reports_to")
+    autocomplete_fields = ("owner",)
     filter_horizontal = ("managers",)
     prepopulated_fields = {"ref": ("name",)}
     ordering = ("name",)
@@ -93,7 +45,7 @@ class ProgrammeAdmin(AccountableAdmin):
     fieldsets = (
         (None, {"fields": ("name", "ref", "description", "stage", ("start_date", "start_wording"))}),
         ("Accountability", {"fields": ACCOUNTABLE_FIELDS}),
-        ("Reporting", {"fields": ("sponsor", "report_authors", "reports_to", "management_summary", "managers")}),
+        ("Reporting", {"fields": ("sponsor", "report_authors", "management_summary", "managers")}),
     )
     history_list_display = ("rag", "stage", "owner", "due_date")
 

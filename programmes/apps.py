@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class ProgrammesConfig(AppConfig):
     name = "programmes"
-    verbose_name = "Programmes and committees"
+    verbose_name = "Programmes and highlight reports"
 
     def ready(self):
         from core.tracking import register

@@ -68,7 +68,6 @@ class ProgrammeForm(VersionedModelForm):
             "due_wording",
             "rag",
             "management_summary",
-            "reports_to",
         ]
         labels = {"due_date": "Proposed end date", "due_wording": "Proposed end date as written", "rag": "Overall RAG"}
         widgets = {"start_date": DateInput(), "due_date": DateInput()}

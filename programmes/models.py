@@ -1,5 +1,5 @@
 """Programmes → workstreams → projects, their periodic updates, and the
-committees they report to."""
+highlight reports drafted from them."""
 
 import datetime
 import uuid
@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Min, OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import normalize_newlines
@@ -53,148 +53,6 @@ class RefManager(models.Manager):
         return self.get(ref=ref)
 
 
-class Committee(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    short_name = models.CharField(
-        max_length=60, blank=True, help_text="As written on reports, e.g. “I&E sub-committee”."
-    )
-    ref = models.SlugField(max_length=60, unique=True)
-
-    objects = RefManager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.ref,)
-
-    def get_absolute_url(self):
-        return reverse("committees:detail", args=[self.ref])
-
-
-class MeetingQuerySet(models.QuerySet):
-    def before(self, meeting):
-        return self.filter(committee=meeting.committee, date__lt=meeting.date)
-
-
-class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
-    def get_by_natural_key(self, committee_ref, date):
-        return self.get(committee__ref=committee_ref, date=date)
-
-
-class Meeting(models.Model):
-    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
-    date = models.DateField(validators=[validate_sensible_date])
-    time = models.TimeField(null=True, blank=True)
-    venue = models.CharField(max_length=200, blank=True)
-    reports = models.ManyToManyField(
-        "HighlightReport",
-        blank=True,
-        related_name="meetings",
-        help_text="Published highlight reports presented at this meeting.",
-    )
-    pack_item = models.ForeignKey(
-        "AgendaItem",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="The agenda item whose report cover sheet opens the committee pack.",
-    )
-
-    objects = MeetingManager()
-
-    class Meta:
-        ordering = ["committee", "-date"]
-        constraints = [models.UniqueConstraint(fields=["committee", "date"], name="one_meeting_per_committee_per_day")]
-
-    def __str__(self):
-        return f"{self.committee.short_name or self.committee.name}, {self.date:%d %B %Y}"
-
-    def natural_key(self):
-        return (self.committee.ref, self.date.isoformat())
-
-    natural_key.dependencies = ["programmes.committee"]
-
-    def get_absolute_url(self):
-        return reverse("committees:meeting", args=[self.pk])
-
-    @staticmethod
-    def can_be_managed_by(user):
-        """Committee clerks (and administrators) run meetings: dates, agendas,
-        attached reports and packs. They cannot change programme data."""
-        return user.has_perm("programmes.change_meeting")
-
-    def validate_scope(self, user, original=None, reports=None, **related):
-        """Only clerks save meetings (see core.scope). Reports newly attached
-        must be published: a draft may still change after the pack is printed.
-        Reports attached earlier and since superseded may stay."""
-        if not self.can_be_managed_by(user):
-            raise PermissionDenied("Only committee clerks can change meetings and their agendas.")
-        if reports is not None:
-            attached = set(original.reports.values_list("pk", flat=True)) if original else set()
-            if any(r.status != HighlightReport.Status.PUBLISHED for r in reports if r.pk not in attached):
-                raise ValidationError({"reports": "Only published highlight reports can go to committee."})
-
-    def clean(self):
-        if self.pack_item_id and not AgendaItem.objects.filter(pk=self.pack_item_id, meeting_id=self.pk).exists():
-            raise ValidationError({"pack_item": "The cover sheet must come from one of this meeting's agenda items."})
-
-    def previous(self):
-        return Meeting.objects.before(self).order_by("-date").first()
-
-
-class AgendaItemManager(models.Manager):
-    def get_by_natural_key(self, committee_ref, date, number):
-        return self.get(meeting__committee__ref=committee_ref, meeting__date=date, number=number)
-
-
-class AgendaItem(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
-    number = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=300)
-    report_number = models.CharField(max_length=30, blank=True, help_text="e.g. CEO1058")
-    contact_officer = models.CharField(max_length=200, blank=True)
-    pages = models.CharField(max_length=30, blank=True)
-    exempt = models.BooleanField(default=False, help_text="Taken with the press and public excluded.")
-    # The report cover sheet, in the council's format (printed at the front of a committee pack).
-    decision_maker = models.CharField(
-        max_length=200, blank=True, help_text="e.g. Improvement and Efficiency Sub-Committee"
-    )
-    decision_type = models.CharField(max_length=100, blank=True, help_text="e.g. Non-Urgent Non-Executive Non-Key")
-    chief_officer = models.CharField(max_length=200, blank=True)
-    ward = models.CharField(max_length=100, blank=True, help_text="e.g. Borough wide, or N/A")
-    reason = LimitedTextField("reason for report", blank=True, max_length=REASON_LIMIT)
-    recommendations = LimitedTextField(
-        blank=True, max_length=REASON_LIMIT, help_text="What the committee is asked to do, one per line."
-    )
-
-    objects = AgendaItemManager()
-
-    class Meta:
-        ordering = ["meeting", "number"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "number"], name="agenda_item_number_unique")]
-
-    def __str__(self):
-        return f"{self.number}. {self.title}"
-
-    def get_absolute_url(self):
-        return f"{self.meeting.get_absolute_url()}#agenda-{self.number}"
-
-    def validate_scope(self, user, original=None, **related):
-        """Clerks run every committee's agendas (see core.scope)."""
-        if not Meeting.can_be_managed_by(user):
-            raise PermissionDenied("Only committee clerks can change meetings and their agendas.")
-
-    def natural_key(self):
-        return (*self.meeting.natural_key(), self.number)
-
-    natural_key.dependencies = ["programmes.meeting"]
-
-
 class Stage(models.TextChoices):
     DEFINITION = "definition", "Definition"
     INITIATION = "initiation", "Initiation"
@@ -203,12 +61,23 @@ class Stage(models.TextChoices):
 
 
 class ProgrammeQuerySet(AccountableQuerySet):
+    def with_committee(self):
+        """Annotate the committee the programme reports to (`reports_to`, its
+        name, and `reports_to_short`), for headers. Committees sit above
+        programmes and list the programmes reporting to them; this follows
+        that link back without importing them. With several, the first by name."""
+        return self.annotate(reports_to=Min("committees__name"), reports_to_short=Min("committees__short_name"))
+
     def with_structure(self):
         """Everything the programme overview shows, in a fixed number of queries."""
         projects = Project.objects.select_related("owner").with_last_update()
-        return self.select_related("owner", "reports_to").prefetch_related(
-            Prefetch("workstreams", queryset=Workstream.objects.select_related("owner")),
-            Prefetch("workstreams__projects", queryset=projects),
+        return (
+            self.select_related("owner")
+            .with_committee()
+            .prefetch_related(
+                Prefetch("workstreams", queryset=Workstream.objects.select_related("owner")),
+                Prefetch("workstreams__projects", queryset=projects),
+            )
         )
 
 
@@ -232,9 +101,6 @@ class Programme(Accountable):
         max_length=NOTE_LIMIT,
         max_lines=REPORT_LINES,
         help_text="The current summary for highlight reports.",
-    )
-    reports_to = models.ForeignKey(
-        Committee, on_delete=models.SET_NULL, null=True, blank=True, related_name="programmes"
     )
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

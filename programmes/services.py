@@ -66,14 +66,13 @@ def draft_highlight_report(*, programme, period_start, period_end, user):
     current RAG, so the committee still sees it. Each row remembers the
     project's RAG in the previous published report, for direction of travel.
     """
-    programme = Programme.objects.select_related("reports_to").get(pk=programme.pk)
-    committee = programme.reports_to
+    programme = Programme.objects.with_committee().get(pk=programme.pk)
     report = HighlightReport(
         programme=programme,
         period_start=period_start,
         period_end=period_end,
         title=f"{programme.name} Management Highlight Report",
-        to_committee=(committee.short_name or committee.name) if committee else "",
+        to_committee=programme.reports_to_short or programme.reports_to or "",
         programme_name=programme.name,
         report_authors=programme.report_authors,
         stage=programme.get_stage_display(),

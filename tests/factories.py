@@ -17,8 +17,9 @@ from actions.models import (
     Review,
     ReviewArea,
 )
+from committees.models import Committee, Meeting, MinutedAction
 from core.models import RAG, Owner
-from programmes.models import Committee, Meeting, Programme, Project, ProjectUpdate, Workstream
+from programmes.models import Programme, Project, ProjectUpdate, Workstream
 
 _seq = itertools.count(1)
 
@@ -105,11 +106,16 @@ def make_section(plan=None, area=None, **extra):
     )
 
 
-def make_action(recommendations=(), **extra):
+def make_action(recommendations=(), arising_from=None, minute_number="", minute_title="", **extra):
+    """An action; with arising_from (a meeting), minuted there as a matter arising."""
     i = n()
     defaults = {"title": f"Action {i}", "ref": f"action-{i}", "due_date": datetime.date(2010, 6, 30)}
     action = ActionItem.objects.create(**{**defaults, **extra})
     action.recommendations.set(recommendations)
+    if arising_from is not None:
+        MinutedAction.objects.create(
+            action=action, meeting=arising_from, minute_number=minute_number, minute_title=minute_title
+        )
     return action
 
 

@@ -22,26 +22,18 @@ from actions.models import (
     ReviewArea,
     Status,
 )
+from committees.models import AgendaItem, Committee, Meeting, MinutedAction
 from core.models import RAG, Owner, ReminderDigest
-from programmes.models import (
-    AgendaItem,
-    Committee,
-    HighlightReport,
-    HighlightReportRow,
-    Meeting,
-    Programme,
-    Project,
-    ProjectUpdate,
-    Workstream,
-)
+from programmes.models import HighlightReport, HighlightReportRow, Programme, Project, ProjectUpdate, Workstream
 from programmes.services import draft_highlight_report, publish_highlight_report
 
-APPS = {"core", "programmes", "actions"}
+APPS = {"core", "programmes", "actions", "committees"}
 EXPECTED_MODELS = {
     Owner,
     Committee,
     Meeting,
     AgendaItem,
+    MinutedAction,
     Programme,
     Workstream,
     Project,
@@ -85,8 +77,8 @@ def oip(db):
         owner=owner,
         due_date=datetime.date(2011, 3, 31),
         due_wording="end of March 2011",
-        reports_to=committee,
     )
+    committee.programmes.add(programme)
     workstream = Workstream.objects.create(programme=programme, name="Customer access", ref="customer-access")
     project = Project.objects.create(
         workstream=workstream,
@@ -138,6 +130,8 @@ def oip(db):
     ReminderDigest.objects.create(
         user=get_user_model().objects.first(), sent_on=datetime.date(2010, 6, 1), item_count=1
     )
+    matter = ActionItem.objects.create(title="Report back on the LEC feedback", owner=owner)
+    MinutedAction.objects.create(action=matter, meeting=meeting, minute_number="42", minute_title="LEC feedback")
     return {
         "owner": owner,
         "project": project,
@@ -236,7 +230,7 @@ def test_action_changelist_queries_do_not_grow_per_row(admin_client, oip, django
         ActionItem.objects.create(title=f"Another action {n}", section=action.section, owner=other_owner)
     with django_assert_max_num_queries(len(one_row)):
         response = admin_client.get(url)
-    assert response.context["cl"].result_count == 6
+    assert response.context["cl"].result_count == 7  # the fixture's two actions and five more
 
 
 def test_project_history_lists_admin_edit(admin_client, oip):

@@ -9,8 +9,9 @@ import pypdf
 import pytest
 from django.urls import reverse
 
+from committees.models import AgendaItem, Committee, Meeting
 from core.models import RAG
-from programmes.models import AgendaItem, Committee, HighlightReport, Meeting
+from programmes.models import HighlightReport
 from programmes.services import draft_highlight_report, publish_highlight_report
 from tests import factories
 
@@ -22,8 +23,7 @@ def committee(db):
 
 @pytest.fixture
 def meeting(committee, programme):
-    programme.reports_to = committee
-    programme.save()
+    committee.programmes.add(programme)
     meeting = Meeting.objects.create(committee=committee, date=datetime.date(2010, 6, 1))
     meeting.pack_item = AgendaItem.objects.create(
         meeting=meeting,
@@ -159,7 +159,7 @@ def test_pack_runs_constant_queries(client, clerk, manager, programme, meeting, 
 
 
 def test_only_published_reports_are_offered(clerk, manager, programme, meeting):
-    from programmes.committee_forms import MeetingPackForm
+    from committees.forms import MeetingPackForm
 
     report = published_report(programme, manager, 1)
     draft = HighlightReport.objects.exclude(pk=report.pk).first()

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import ActionItem, Progress, Status
+from committees.changes import changes_between, window_for
+from committees.models import AgendaItem, Committee, Meeting, MinutedAction
 from core.models import RAG
-from programmes.changes import changes_between, window_for
-from programmes.models import AgendaItem, Committee, Meeting
 from tests import factories
 
 
@@ -62,7 +62,7 @@ def test_matters_arising_lists_open_items_and_those_closed_since_the_last_meetin
         dec, "31", status=Status.COMPLETE, rag=RAG.COMPLETE, completed_on=datetime.date(2010, 1, 5)
     )
     from_this_meeting = matter(june, "50")
-    rows = list(ActionItem.objects.matters_arising_for(june, june.previous()))
+    rows = [row.action for row in MinutedAction.objects.matters_arising_for(june, june.previous())]
     assert rows == [still_open, closed_recently]
     client.force_login(clerk)
     html = client.get(reverse("committees:matters_arising", args=[june.pk])).content.decode()

@@ -17,18 +17,9 @@ from actions.models import (
     Review,
     ReviewArea,
 )
+from committees.models import AgendaItem, Committee, Meeting, MinutedAction
 from core.models import RAG, Owner
-from programmes.models import (
-    AgendaItem,
-    Committee,
-    HighlightReport,
-    HighlightReportRow,
-    Meeting,
-    Programme,
-    Project,
-    ProjectUpdate,
-    Workstream,
-)
+from programmes.models import HighlightReport, HighlightReportRow, Programme, Project, ProjectUpdate, Workstream
 from tests import factories
 
 SEEDED_MODELS = [
@@ -49,6 +40,7 @@ SEEDED_MODELS = [
     ActionPlan,
     ActionPlanSection,
     ActionItem,
+    MinutedAction,
     ActionUpdate,
 ]
 
@@ -69,6 +61,7 @@ EXPECTED_COUNTS = {
     ActionPlan: 1,
     ActionPlanSection: 6,
     ActionItem: 28,  # 25 action-plan actions + 3 matters arising
+    MinutedAction: 3,  # the three matters arising, with their minutes
     ActionUpdate: 3,
 }
 
@@ -101,7 +94,7 @@ def test_loading_all_fixtures_gives_the_expected_counts(db):
         assert model.objects.count() == expected, model.__name__
     per_section = Counter(ActionItem.objects.filter(section__isnull=False).values_list("section__number", flat=True))
     assert per_section == {1: 7, 2: 3, 3: 5, 4: 2, 5: 3, 6: 5}
-    assert ActionItem.objects.arising_from_meetings().count() == 3
+    assert MinutedAction.objects.count() == 3
     findings = Counter(Finding.objects.values_list("area__number", flat=True))
     assert findings == {1: 5, 2: 4, 3: 3, 4: 2, 5: 3}
     recommendations = Counter(Recommendation.objects.values_list("area__number", flat=True))
@@ -127,7 +120,7 @@ def test_seeded_texts_match_the_2010_documents(db):
     oip = Programme.objects.get(ref="oip")
     assert oip.management_summary.startswith("Both COE and the I&E Sub Committee have approved the creation")
     assert (oip.rag, oip.stage, oip.start_wording, oip.due_date) == (RAG.AMBER, "definition", "Oct 09", None)
-    assert oip.reports_to.ref == "ie-sub-committee"
+    assert [c.ref for c in oip.committees.all()] == ["ie-sub-committee"]
     assert [w.name for w in oip.workstreams.order_by("position")] == [
         "Office Accommodation",
         "Self-service and ICT",
@@ -183,8 +176,8 @@ def test_seeded_texts_match_the_2010_documents(db):
     }
     assert list(june.agenda_items.filter(exempt=True).values_list("number", flat=True)) == [13]
 
-    matter = ActionItem.objects.get(arising_from__date="2009-12-17")
-    assert (matter.minute_number, matter.owner.name, matter.status) == ("30", "Lorna Blackwood", "in_progress")
+    matter = ActionItem.objects.get(arising__meeting__date="2009-12-17")
+    assert (matter.minute.minute_number, matter.owner.name, matter.status) == ("30", "Lorna Blackwood", "in_progress")
     assert matter.updates.get().note == "An update to be provided to Improvement and Efficiency Sub Committee."
 
 
@@ -295,7 +288,7 @@ def test_an_unreadable_fixture_is_reported_by_file(db, tmp_path):
 
 
 def test_the_2010_report_is_attached_to_the_1_june_meeting_with_its_cover_sheet(db):
-    from programmes.models import Meeting
+    from committees.models import Meeting
 
     call_command("load_seed_data", verbosity=0)
     meeting = Meeting.objects.get(date="2010-06-01")

@@ -33,7 +33,7 @@ def committee():
 @pytest.fixture
 def projects(programme, committee):
     """Two workstreams as in the June 2010 report, each project with an update in the period."""
-    programme.reports_to = committee
+    committee.programmes.add(programme)
     programme.report_authors = "Organisational Improvement Team"
     programme.start_wording = "Oct 09"
     programme.management_summary = "Both COE and the I&E Sub Committee have approved the programme."

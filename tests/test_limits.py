@@ -16,17 +16,16 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from actions.models import ActionItem, ActionUpdate, Finding
+from committees.changes import window_for
+from committees.models import AgendaItem, Meeting
 from core.models import RAG
 from core.seed import SeedError, load_seed_data
-from programmes.changes import window_for
 from programmes.models import (
     NARRATIVE_LIMIT,
     REPORT_LINES,
     REPORT_PERIOD_MARGIN,
-    AgendaItem,
     HighlightReport,
     HighlightReportRow,
-    Meeting,
     Programme,
     ProjectUpdate,
 )

@@ -17,20 +17,11 @@ from django.urls import resolve, reverse
 
 from actions.models import ActionItem, ActionUpdate, DueDateRevision, Recommendation, ReviewArea
 from actions.services import record_action_update
+from committees.models import AgendaItem, Committee, Meeting
 from core import roles
 from core.models import RAG
 from core.scope import check_scope
-from programmes.models import (
-    AgendaItem,
-    Committee,
-    HighlightReport,
-    HighlightReportRow,
-    Meeting,
-    Programme,
-    Project,
-    ProjectUpdate,
-    Workstream,
-)
+from programmes.models import HighlightReport, HighlightReportRow, Programme, Project, ProjectUpdate, Workstream
 from programmes.services import (
     correct_highlight_report,
     draft_highlight_report,

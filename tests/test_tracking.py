@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import ActionItem
+from committees.changes import changes_between, window_for
+from committees.models import Committee, Meeting
 from core.models import RAG
 from core.tracking import Link, TrackedKind, register, registered, tracked_kinds
-from programmes.changes import changes_between, window_for
-from programmes.models import Committee, Meeting, Workstream
+from programmes.models import Workstream
 from tests import factories
 from workspace.reminders import send_reminders
 from workspace.work import my_work

@@ -60,7 +60,13 @@ def create_role_groups(apps, schema_editor):
         perms = list(ours.filter(codename__startswith="view_"))
         for name in wanted[1:]:
             app_label, codename = name.split(".")
-            perms.append(ours.get(content_type__app_label=app_label, codename=codename))
+            # On a new database this may run after later migrations have moved
+            # a model to another app (meetings moved to `committees`); the
+            # groups are put in step with core.roles after every migrate, so a
+            # permission not found here is simply left for that.
+            permission = ours.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is not None:
+                perms.append(permission)
         group.permissions.set(perms)
 
 

@@ -10,8 +10,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from committees.models import Meeting
 from core.models import RAG
-from programmes.models import HighlightReport, Meeting, Project
+from programmes.models import HighlightReport, Project
 from programmes.services import draft_highlight_report, publish_highlight_report, record_project_update
 from tests.browser.conftest import assert_no_axe_violations, log_in
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programmes import committee_views as views
+from committees import views
 
 app_name = "committees"
 urlpatterns = [

@@ -2,38 +2,38 @@
 matters arising, and what changed since the last meeting."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
 from actions.access import reviews_with_actions
-from actions.models import ActionItem, ActionUpdate, Progress, Review
+from actions.models import Progress, Review
+from committees.access import get_committee_for_user, get_meeting_for_user
+from committees.changes import changes_between, window_for
+from committees.forms import AgendaItemForm, MeetingForm, MeetingPackForm
+from committees.models import AgendaItem, Committee, Meeting, MinutedAction
 from core.views import edit_page
-from programmes.access import get_committee_for_user, get_meeting_for_user
-from programmes.changes import changes_between, window_for
-from programmes.committee_forms import AgendaItemForm, MeetingForm, MeetingPackForm
-from programmes.models import AgendaItem, Committee, HighlightReport, Meeting
+from programmes.models import HighlightReport
 
 
 def committee_list(request):
     committees = Committee.objects.prefetch_related("meetings")
-    return render(request, "programmes/committee_list.html", {"committees": committees})
+    return render(request, "committees/committee_list.html", {"committees": committees})
 
 
 def committee_detail(request, ref):
     committee = get_committee_for_user(request, ref)
     return render(
         request,
-        "programmes/committee_detail.html",
+        "committees/committee_detail.html",
         {"committee": committee, "can_manage": Meeting.can_be_managed_by(request.user)},
     )
 
 
 def meeting_detail(request, pk):
     meeting = get_meeting_for_user(request, pk)
-    reviews = Review.objects.filter(action_plans__programme__reports_to=meeting.committee_id).distinct()
+    reviews = Review.objects.filter(action_plans__programme__committees=meeting.committee_id).distinct()
     context = {
         "meeting": meeting,
         "reports": meeting.reports.select_related("programme"),
@@ -41,7 +41,7 @@ def meeting_detail(request, pk):
         "reviews": reviews,
         "can_manage": Meeting.can_be_managed_by(request.user),
     }
-    return render(request, "programmes/meeting_detail.html", context)
+    return render(request, "committees/meeting_detail.html", context)
 
 
 def meeting_create(request, ref):
@@ -96,12 +96,8 @@ def agenda_item_edit(request, pk, number):
 
 def matters_arising(request, pk):
     meeting = get_meeting_for_user(request, pk)
-    rows = (
-        ActionItem.objects.matters_arising_for(meeting, meeting.previous())
-        .select_related("owner", "arising_from__committee")
-        .prefetch_related(Prefetch("updates", queryset=ActionUpdate.objects.all()))
-    )
-    return render(request, "programmes/matters_arising.html", {"meeting": meeting, "rows": rows})
+    rows = MinutedAction.objects.matters_arising_for(meeting, meeting.previous()).for_table()
+    return render(request, "committees/matters_arising.html", {"meeting": meeting, "rows": rows})
 
 
 def changes_since_last_meeting(request, pk):
@@ -109,7 +105,7 @@ def changes_since_last_meeting(request, pk):
     previous = meeting.previous()
     start, end = window_for(meeting, previous)
     context = {"meeting": meeting, "previous": previous, "changes": changes_between(start, end)}
-    return render(request, "programmes/changes.html", context)
+    return render(request, "committees/changes.html", context)
 
 
 def meeting_pack_contents(request, pk):
@@ -127,12 +123,8 @@ def meeting_pack_contents(request, pk):
 def _pack_context(request, meeting):
     """Everything the pack prints, in a fixed number of queries whatever the
     number of projects, actions or reports."""
-    reviews = reviews_with_actions().filter(action_plans__programme__reports_to=meeting.committee_id).distinct()
-    matters = (
-        ActionItem.objects.matters_arising_for(meeting, meeting.previous())
-        .select_related("owner", "arising_from__committee")
-        .prefetch_related(Prefetch("updates", queryset=ActionUpdate.objects.all()))
-    )
+    reviews = reviews_with_actions().filter(action_plans__programme__committees=meeting.committee_id).distinct()
+    matters = MinutedAction.objects.matters_arising_for(meeting, meeting.previous()).for_table()
     return {
         "meeting": meeting,
         "cover": meeting.pack_item,
@@ -146,12 +138,12 @@ def _pack_context(request, meeting):
 def meeting_pack(request, pk):
     """The clerk's committee pack as one printable document."""
     meeting = get_meeting_for_user(request, pk, pack=True)
-    return render(request, "programmes/committee_pack.html", _pack_context(request, meeting))
+    return render(request, "committees/committee_pack.html", _pack_context(request, meeting))
 
 
 def meeting_pack_pdf(request, pk):
     meeting = get_meeting_for_user(request, pk, pack=True)
-    html = render_to_string("programmes/committee_pack.html", {**_pack_context(request, meeting), "pdf": True}, request)
+    html = render_to_string("committees/committee_pack.html", {**_pack_context(request, meeting), "pdf": True}, request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"{meeting.committee.ref}-{meeting.date.isoformat()}-pack.pdf"

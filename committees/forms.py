@@ -1,7 +1,8 @@
 from django import forms
 
+from committees.models import AgendaItem, Meeting
 from core.forms import DateInput, ScopedModelForm, crispy_helper
-from programmes.models import AgendaItem, HighlightReport, Meeting
+from programmes.models import HighlightReport
 
 
 class MeetingForm(ScopedModelForm):
