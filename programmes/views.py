@@ -3,7 +3,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
-from actions.models import ActionItem
 from core.forms import add_conflict_error, save_from_request
 from core.history import history_entries
 from core.models import EditConflict
@@ -89,7 +88,9 @@ def project_detail(request, ref):
     user = request.user
     context = {
         "project": project,
-        "actions": ActionItem.objects.filter(project=project).select_related("owner").with_last_update(),
+        # Actions sit above projects and point at them; the page follows that
+        # link back (the reverse relation) rather than importing actions.
+        "actions": project.actions.select_related("owner").with_last_update(),
         "can_update": project.can_be_updated_by(user),
         "can_edit": project.can_be_edited_by(user),
         "history": history_entries(project) if manages(user, project.programme_id, "programmes.view_project") else None,
