@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.forms import ScopeCheckMixin
-from core.models import RAG, Owner, ReminderDigest
+from core.models import RAG, Owner
 from core.permissions import user_scope
 
 
@@ -138,20 +138,3 @@ class OwnerAdmin(admin.ModelAdmin):
         (None, {"fields": ("name", "full_name", "kind", "email")}),
         ("Logins", {"fields": ("user", "members")}),
     )
-
-
-@admin.register(ReminderDigest)
-class ReminderDigestAdmin(admin.ModelAdmin):
-    """What `send_reminders` has sent. Read-only: only the command writes these.
-    Deleting today's row lets the command send that person's digest again."""
-
-    list_display = ("user", "sent_on", "item_count", "sent_at")
-    list_select_related = ("user",)
-    date_hierarchy = "sent_on"
-    search_fields = ("user__username", "user__email")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -23,11 +23,12 @@ from actions.models import (
     Status,
 )
 from committees.models import AgendaItem, Committee, Meeting, MinutedAction
-from core.models import RAG, Owner, ReminderDigest
+from core.models import RAG, Owner
 from programmes.models import HighlightReport, HighlightReportRow, Programme, Project, ProjectUpdate, Workstream
 from programmes.services import draft_highlight_report, publish_highlight_report
+from workspace.models import ReminderDigest
 
-APPS = {"core", "programmes", "actions", "committees"}
+APPS = {"core", "programmes", "actions", "committees", "workspace"}
 EXPECTED_MODELS = {
     Owner,
     Committee,

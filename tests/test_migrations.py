@@ -169,3 +169,19 @@ def test_the_move_can_be_reversed(migrator):
     matter = ActionItem.objects.get(pk=ids["matter"])
     assert (matter.arising_from_id, matter.minute_number) == (ids["december"], "30")
     assert Programme.objects.get(ref="oip").reports_to_id == ids["committee"]
+
+
+def test_moving_reminder_digests_keeps_their_rows(migrator):
+    old = migrator.apply_initial_migration([("core", "0003_reminder_digests")])
+    User = old.apps.get_model("auth", "User")
+    alice = User.objects.create(username="alice")
+    old.apps.get_model("core", "ReminderDigest").objects.create(
+        user=alice, sent_on=datetime.date(2010, 6, 1), item_count=3
+    )
+    old.apps.get_model("contenttypes", "ContentType").objects.get_or_create(app_label="core", model="reminderdigest")
+
+    new = migrator.apply_tested_migration([("workspace", "0002_reminder_digest_table")])
+    digest = new.apps.get_model("workspace", "ReminderDigest").objects.get()
+    assert (digest.user_id, digest.sent_on, digest.item_count) == (alice.pk, datetime.date(2010, 6, 1), 3)
+    content_type = new.apps.get_model("contenttypes", "ContentType").objects.get(model="reminderdigest")
+    assert content_type.app_label == "workspace"

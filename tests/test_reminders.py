@@ -6,8 +6,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from actions.models import Status
-from core.models import RAG, Owner, ReminderDigest
+from core.models import RAG, Owner
 from tests import factories
+from workspace.models import ReminderDigest
 from workspace.reminders import send_reminders
 
 TODAY = datetime.date(2010, 6, 15)

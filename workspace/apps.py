@@ -11,3 +11,10 @@ class WorkspaceConfig(AppConfig):
     name = "workspace"
     label = "workspace"
     verbose_name = "My work, reminders and demo accounts"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from workspace.roles import keep_role_groups_in_step
+
+        post_migrate.connect(keep_role_groups_in_step, dispatch_uid="oip-role-groups")

@@ -20,8 +20,9 @@ from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from core.models import Owner, ReminderDigest
+from core.models import Owner
 from core.tracking import tracked_kinds
+from workspace.models import ReminderDigest
 
 logger = logging.getLogger(__name__)
 
