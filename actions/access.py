@@ -1,8 +1,14 @@
 """One access helper per object type: fetch with everything the page needs,
-and check the user may see it or, with write=True, change it.
+check the user may see it, and with a flag what they may do to it (the same
+flags as programmes.access):
 
-Every council login may read; writes follow the model's can_be_*_by rules and
-are refused with 403 (the POST itself, not just a hidden button).
+- for_edit=True: the user may change the object itself, as its model's
+  can_be_edited_by decides (the managers of its programme);
+- for_progress=True: the user may record a progress update on it, as its
+  model's can_be_updated_by decides (its owner, their team or a manager).
+
+Every council login may read; refusals are 403 (the POST itself, not just a
+hidden button).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -57,27 +63,31 @@ def reviews_with_actions():
 
 
 def get_review_for_user(request, ref):
+    """The review with every area, finding, recommendation and action its
+    page and progress table show (reviews_with_actions). Reviews are never
+    changed in the browser, so there are no flags."""
     return get_object_or_404(reviews_with_actions(), ref=ref)
 
 
-def get_recommendation_for_user(request, ref, write=False):
+def get_recommendation_for_user(request, ref, *, for_edit=False):
+    """The recommendation with its owner and review joined (its heading), the
+    actions answering it with their last updates (its page lists them), and
+    its review's action plans, whose programmes' managers decide for_edit."""
     queryset = Recommendation.objects.select_related("owner", "area__review").prefetch_related(
         Prefetch("actions", queryset=_actions()), "area__review__action_plans"
     )
     recommendation = get_object_or_404(queryset, ref=ref)
-    if write and not recommendation.can_be_edited_by(request.user):
+    if for_edit and not recommendation.can_be_edited_by(request.user):
         raise PermissionDenied("Only the managers of the programme delivering this review can change it.")
     return recommendation
 
 
-def get_action_for_user(request, ref, write=False, edit=False):
-    """The action with its owner, parents and sources joined, and its
-    timeline, due-date revisions and recommendations prefetched.
-
-    write=True: the user must be allowed to record progress (owner, their
-    team, or a manager of its programme); edit=True: to change the action
-    itself (managers).
-    """
+def get_action_for_user(request, ref, *, for_edit=False, for_progress=False):
+    """The action with its owner, its parents (project, workstream, plan
+    section: they decide its programme, so whose managers may edit it) and
+    the minute it arose from joined, and its timeline, due-date revisions and
+    recommendations prefetched: the page shows all of them, in a fixed number
+    of queries whatever the action's history."""
     queryset = ActionItem.objects.select_related(
         *ACTION_PARENTS, "project", "workstream__programme", "section__plan", "arising__meeting__committee"
     ).prefetch_related(
@@ -86,8 +96,8 @@ def get_action_for_user(request, ref, write=False, edit=False):
         "due_date_revisions__changed_by",
     )
     action = get_object_or_404(queryset, ref=ref)
-    if write and not action.can_be_updated_by(request.user):
+    if for_progress and not action.can_be_updated_by(request.user):
         raise PermissionDenied("Only the action's owner, their team or its programme's managers can update it.")
-    if edit and not action.can_be_edited_by(request.user):
+    if for_edit and not action.can_be_edited_by(request.user):
         raise PermissionDenied("Only the managers of this action's programme can change it.")
     return action

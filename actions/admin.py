@@ -79,6 +79,7 @@ class ReviewAreaAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("review",)
     search_fields = ("title", "ref")
     autocomplete_fields = ("review",)
+    fields = ("review", "number", "title", "ref")
     ordering = ("review", "number")
     inlines = (FindingInline, RecommendationInline)
 
@@ -90,6 +91,7 @@ class FindingAdmin(admin.ModelAdmin):
     list_select_related = ("area",)
     search_fields = ("text", "ref")
     autocomplete_fields = ("area",)
+    fields = ("area", "number", "text", "ref")
     ordering = ("area__review", "area__number", "number")
 
     @admin.display(description="Finding", ordering="text")
@@ -171,6 +173,7 @@ class ActionPlanAdmin(admin.ModelAdmin):
     list_select_related = ("review",)
     search_fields = ("title", "ref", "author", "approved_by")
     autocomplete_fields = ("review",)
+    fields = ("review", "ref", "title", "author", "dated", "approved_by", "approved_on", "programme")
     prepopulated_fields = {"ref": ("title",)}
     ordering = ("review", "ref")
     inlines = (ActionPlanSectionInline,)
@@ -178,7 +181,8 @@ class ActionPlanAdmin(admin.ModelAdmin):
 
 class SectionActionInline(admin.TabularInline):
     model = ActionItem
-    fields = ("position", "title", "status", *ACCOUNTABLE_INLINE_FIELDS)
+    # With the completion date: a row set to Complete needs one (ActionItem.clean).
+    fields = ("position", "title", "status", "completed_on", *ACCOUNTABLE_INLINE_FIELDS)
     autocomplete_fields = ("owner",)
     extra = 0
     show_change_link = True
@@ -191,6 +195,7 @@ class ActionPlanSectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("plan", "area")
     search_fields = ("title", "ref")
     autocomplete_fields = ("plan", "area")
+    fields = ("plan", "number", "title", "area", "ref")
     prepopulated_fields = {"ref": ("title",)}
     ordering = ("plan", "number")
     inlines = (SectionActionInline,)

@@ -18,7 +18,12 @@ from programmes.models import Project, Workstream
 
 
 class ActionUpdateForm(forms.Form):
-    """A dated progress note, optionally changing RAG, status and due date."""
+    """A dated progress note, optionally changing RAG, status and due date.
+
+    Only parses: actions.services.record_action_update applies the rules
+    (no future dates, Complete status and RAG together, a reason for a new
+    due date), and the view shows its refusals on these fields.
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     update_date = forms.DateField(
@@ -58,23 +63,6 @@ class ActionUpdateForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.helper = crispy_helper("Save update")
-
-    def clean(self):
-        data = super().clean()
-        today = timezone.localdate()
-        if data.get("update_date") and data["update_date"] > today:
-            self.add_error("update_date", "An update cannot be dated in the future.")
-        if data.get("completed_on") and data["completed_on"] > today:
-            self.add_error("completed_on", "The completion date cannot be in the future.")
-        if data.get("status") == Status.COMPLETE:
-            data["completed_on"] = data.get("completed_on") or today
-            data["rag"] = RAG.COMPLETE
-        elif data.get("rag") == RAG.COMPLETE:
-            self.add_error("rag", "Only a complete action can be rated Complete: set the status to Complete too.")
-        due_changed = "due_date" in data and data["due_date"] != self.action.due_date
-        if due_changed and not data.get("due_change_reason", "").strip():
-            self.add_error("due_change_reason", "Give a reason for changing the due date.")
-        return data
 
 
 class ActionForm(VersionedModelForm):
@@ -123,13 +111,6 @@ class ActionForm(VersionedModelForm):
         # every change comes with a note.
         if self.instance.pk:
             del self.fields["rag"]
-
-    def clean(self):
-        data = super().clean()
-        project, workstream = data.get("project"), data.get("workstream")
-        if project and workstream and project.workstream_id != workstream.pk:
-            self.add_error("project", "That project is not in the chosen workstream.")
-        return data
 
 
 class RecommendationForm(VersionedModelForm):

@@ -11,17 +11,18 @@ from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from core.fields import LimitedTextField
-from core.models import RAG, Accountable, AccountableQuerySet
+from core.models import RAG, Accountable, AccountableQuerySet, ProgressUpdate, RefManager, RefModel, new_ref, ref_field
 from core.permissions import manages, owns_or_manages, within_managed_programmes
 from core.scope import changed
 from core.validators import DESCRIPTION_LIMIT, NOTE_LIMIT, REASON_LIMIT, validate_sensible_date
-from programmes.models import Project, RefManager, Workstream, new_ref
+from programmes.models import Project, Workstream
 
 
-class Review(models.Model):
+class Review(RefModel):
     """An external review of the council, such as the London Efficiency Challenge 2010."""
 
-    ref = models.SlugField(max_length=60, unique=True)
+    NAME_FIELD = "title"
+
     title = models.CharField(max_length=200)
     reviewing_body = models.CharField(max_length=200, help_text="Who carried out the review, e.g. Capital Ambition.")
     review_date = models.DateField(validators=[validate_sensible_date], help_text="The main challenge day.")
@@ -32,28 +33,17 @@ class Review(models.Model):
     review_team = LimitedTextField(blank=True, max_length=REASON_LIMIT, help_text="One member per line.")
     summary = LimitedTextField(blank=True, max_length=DESCRIPTION_LIMIT)
 
-    objects = RefManager()
-
     class Meta:
         ordering = ["-review_date"]
-
-    def __str__(self):
-        return self.title
-
-    def natural_key(self):
-        return (self.ref,)
 
     def get_absolute_url(self):
         return reverse("actions:review", args=[self.ref])
 
 
-class ReviewArea(models.Model):
+class ReviewArea(RefModel):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="areas")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
-    ref = models.SlugField(max_length=60, unique=True)
-
-    objects = RefManager()
 
     class Meta:
         ordering = ["review", "number"]
@@ -61,9 +51,6 @@ class ReviewArea(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.title}"
-
-    def natural_key(self):
-        return (self.ref,)
 
     def get_absolute_url(self):
         return f"{self.review.get_absolute_url()}#area-{self.number}"
@@ -86,13 +73,10 @@ class ReviewArea(models.Model):
         return progress_summary(self.prefetched_actions())
 
 
-class Finding(models.Model):
+class Finding(RefModel):
     area = models.ForeignKey(ReviewArea, on_delete=models.CASCADE, related_name="findings")
     number = models.PositiveSmallIntegerField()
     text = LimitedTextField(max_length=REASON_LIMIT)
-    ref = models.SlugField(max_length=60, unique=True)
-
-    objects = RefManager()
 
     class Meta:
         ordering = ["area", "number"]
@@ -101,14 +85,11 @@ class Finding(models.Model):
     def __str__(self):
         return self.text[:80]
 
-    def natural_key(self):
-        return (self.ref,)
-
     def get_absolute_url(self):
         return self.area.get_absolute_url()
 
 
-class Recommendation(Accountable):
+class Recommendation(RefModel, Accountable):
     class Kind(models.TextChoices):
         RECOMMENDATION = "recommendation", "Recommendation"
         GOOD_PRACTICE = "good_practice", "Good-practice example"
@@ -118,7 +99,6 @@ class Recommendation(Accountable):
     number = models.PositiveSmallIntegerField()
     text = LimitedTextField(max_length=REASON_LIMIT)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RECOMMENDATION)
-    ref = models.SlugField(max_length=60, unique=True)
     history = HistoricalRecords()
 
     objects = RefManager.from_queryset(AccountableQuerySet)()
@@ -133,16 +113,12 @@ class Recommendation(Accountable):
     def __str__(self):
         return f"{self.area.number}.{self.number} {self.text[:80]}"
 
-    def natural_key(self):
-        return (self.ref,)
-
     def get_absolute_url(self):
         return reverse("actions:recommendation", args=[self.ref])
 
-    def save(self, *args, **kwargs):
-        if not self.ref:
-            self.ref = f"{self.area.ref}-rec-{self.number}"
-        super().save(*args, **kwargs)
+    def ref_stem(self):
+        """Its area's ref and its number, e.g. lec-2010-area-3-rec-2."""
+        return f"{self.area.ref if self.area_id else 'area'}-rec-{self.number}"
 
     def can_be_edited_by(self, user, programme_ids=None):
         """Managers of a programme delivering the review's action plan.
@@ -165,11 +141,12 @@ class Recommendation(Accountable):
             raise ValidationError({"area": self.SCOPE_AREA})
 
 
-class ActionPlan(models.Model):
+class ActionPlan(RefModel):
     """The council's response to a review, e.g. the April 2010 LEC action plan."""
 
+    NAME_FIELD = "title"
+
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="action_plans")
-    ref = models.SlugField(max_length=60, unique=True)
     title = models.CharField(max_length=200)
     author = models.CharField(max_length=200, blank=True)
     dated = models.CharField(max_length=60, blank=True, help_text="As written, e.g. “April 2010”.")
@@ -184,22 +161,14 @@ class ActionPlan(models.Model):
         help_text="The programme that delivers this plan; its managers may edit the plan's actions.",
     )
 
-    objects = RefManager()
-
     class Meta:
         ordering = ["review", "ref"]
-
-    def __str__(self):
-        return self.title
-
-    def natural_key(self):
-        return (self.ref,)
 
     def get_absolute_url(self):
         return self.review.get_absolute_url()
 
 
-class ActionPlanSection(models.Model):
+class ActionPlanSection(RefModel):
     """A heading of an action plan. Most answer a review area; some (further
     research) do not."""
 
@@ -207,9 +176,6 @@ class ActionPlanSection(models.Model):
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
     area = models.ForeignKey(ReviewArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="plan_sections")
-    ref = models.SlugField(max_length=60, unique=True)
-
-    objects = RefManager()
 
     class Meta:
         ordering = ["plan", "number"]
@@ -217,9 +183,6 @@ class ActionPlanSection(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.title}"
-
-    def natural_key(self):
-        return (self.ref,)
 
 
 class Status(models.TextChoices):
@@ -270,12 +233,15 @@ class ActionItemQuerySet(AccountableQuerySet):
         return self.filter(still_open | closed_since)
 
 
-class ActionItem(Accountable):
+class ActionItem(RefModel, Accountable):
     """Something a named owner has to do by a date: an action-plan item
     answering recommendations, or a matter arising from a committee minute
     (committees.MinutedAction links it to the minute)."""
 
-    ref = models.SlugField(max_length=60, unique=True, default=new_ref)
+    NAME_FIELD = "title"
+
+    # The action form has no ref: a new action is given a short random one.
+    ref = ref_field(default=new_ref)
     title = models.CharField(max_length=300, help_text="A short summary, as used in lists and reports.")
     description = LimitedTextField(
         blank=True, max_length=NOTE_LIMIT, help_text="The action in full, or the decision/agreement minuted."
@@ -304,12 +270,6 @@ class ActionItem(Accountable):
                 name="complete_action_has_completion_date",
             ),
         ]
-
-    def __str__(self):
-        return self.title
-
-    def natural_key(self):
-        return (self.ref,)
 
     def get_absolute_url(self):
         return reverse("actions:detail", args=[self.ref])
@@ -419,18 +379,34 @@ class ActionItem(Accountable):
         updates = self.updates.all()
         return updates[0] if updates else None
 
+    NEEDS_COMPLETION_DATE = "A completed action needs the date it was completed."
+    FUTURE_COMPLETION = "The completion date cannot be in the future."
+    COMPLETE_NEEDS_RAG = "A completed action is rated Complete: set the RAG status to Complete too."
+    RAG_NEEDS_COMPLETE = "Only a complete action can be rated Complete: set the status to Complete too."
+    PROJECT_OUTSIDE_WORKSTREAM = "That project is not in the chosen workstream."
+
     def clean(self):
+        """Status and RAG agree on whether it is done, so lists, reminders and
+        committee tables count it the same way whichever they read."""
+        errors = {}
         if self.status == Status.COMPLETE and not self.completed_on:
-            raise ValidationError({"completed_on": "A completed action needs the date it was completed."})
+            errors["completed_on"] = self.NEEDS_COMPLETION_DATE
         if self.completed_on and self.completed_on > timezone.localdate():
-            raise ValidationError({"completed_on": "The completion date cannot be in the future."})
+            errors["completed_on"] = self.FUTURE_COMPLETION
+        if self.status == Status.COMPLETE and self.rag != RAG.COMPLETE:
+            errors["rag"] = self.COMPLETE_NEEDS_RAG
+        elif self.rag == RAG.COMPLETE and self.status != Status.COMPLETE:
+            errors["rag"] = self.RAG_NEEDS_COMPLETE
+        if self.project_id and self.workstream_id and self.project.workstream_id != self.workstream_id:
+            errors["project"] = self.PROJECT_OUTSIDE_WORKSTREAM
+        if errors:
+            raise ValidationError(errors)
 
 
-class ActionUpdate(models.Model):
+class ActionUpdate(ProgressUpdate):
     """A dated progress note on an action. Append-only: never edited or deleted."""
 
     action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="updates")
-    ref = models.CharField(max_length=60, unique=True, default=new_ref, editable=False)
     update_date = models.DateField(
         default=timezone.localdate, validators=[validate_sensible_date], help_text="The date the note is correct to."
     )
@@ -444,8 +420,6 @@ class ActionUpdate(models.Model):
     )
     author_name = models.CharField(max_length=200, blank=True, help_text="Who wrote it, where there is no login.")
     recorded_at = models.DateTimeField(default=timezone.now)
-
-    objects = RefManager()
 
     class Meta:
         ordering = ["action", "-update_date", "-recorded_at"]
@@ -465,16 +439,12 @@ class ActionUpdate(models.Model):
     def __str__(self):
         return f"{self.action}: {self.update_date:%d %b %Y}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("Action updates are append-only: record a new update instead.")
-        super().save(*args, **kwargs)
-
-    def natural_key(self):
-        return (self.ref,)
-
     def get_absolute_url(self):
         return f"{self.action.get_absolute_url()}#update-{self.pk}"
+
+    def clean(self):
+        if self.update_date and self.update_date > timezone.localdate():
+            raise ValidationError({"update_date": "An update cannot be dated in the future."})
 
     def validate_scope(self, user, original=None, **related):
         """The action's owner (or their team) or its programme's managers (see core.scope)."""

@@ -1,9 +1,46 @@
-"""Writes that touch several rows at once."""
+"""Writes to recommendations and actions, and progress updates on actions.
 
+Every create and update goes through these services (see core.services), so
+the app's pages, the admin and scripts apply the same rules and record who
+made the change.
+"""
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from actions.models import ActionUpdate, DueDateRevision, Status
+from actions.models import ActionItem, ActionUpdate, DueDateRevision, Recommendation, Status
+from core.models import RAG
 from core.scope import check_scope
+from core.services import full_clean_together, save_accountable, set_fields
+
+
+def create_recommendation(*, user, recommendation=None, **fields):
+    """A new recommendation (its review `area` among the fields, or on the unsaved `recommendation`)."""
+    return save_accountable(set_fields(recommendation or Recommendation(), fields), user=user)
+
+
+def update_recommendation(*, recommendation, user, expected_version, **changes):
+    return save_accountable(set_fields(recommendation, changes), user=user, expected_version=expected_version)
+
+
+def create_action(*, user, action=None, recommendations=(), **fields):
+    """A new action from `fields` (or the unsaved `action` a form built),
+    answering `recommendations`. Its programme comes from the project,
+    workstream or plan section given (see ActionItem.validate_scope)."""
+    action = set_fields(action or ActionItem(), fields)
+    return save_accountable(action, user=user, m2m={"recommendations": recommendations})
+
+
+def update_action(*, action, user, expected_version, recommendations=None, **changes):
+    """Change an action; `recommendations`, if given, replaces those it answers.
+    Its RAG and status usually change through record_action_update instead,
+    which keeps a note of why."""
+    m2m = {"recommendations": recommendations} if recommendations is not None else {}
+    return save_accountable(set_fields(action, changes), user=user, expected_version=expected_version, m2m=m2m)
+
+
+DUE_DATE_NEEDS_REASON = "Give a reason for changing the due date."
 
 
 @transaction.atomic
@@ -22,25 +59,28 @@ def record_action_update(
 ):
     """Append a progress note and apply its RAG/status/due-date changes.
 
+    Setting the status to Complete rates the action Complete and, unless
+    `completed_on` is given, completes it today. Changing the due date needs a
+    reason, kept with the old date.
+
     All or nothing: the action, its new update and any due-date revision are
-    saved together, and only if nobody saved the action since `expected_version`
-    (EditConflict otherwise), and only by someone who may update it.
+    validated together and saved together, only if nobody saved the action
+    since `expected_version` (EditConflict otherwise), and only by someone who
+    may update it.
     """
     check_scope(user, ActionUpdate(action=action))
     rag_before, status_before, due_before = action.rag, action.status, action.due_date
+    if due_date != due_before and not due_change_reason.strip():
+        raise ValidationError({"due_change_reason": DUE_DATE_NEEDS_REASON})
+    if status == Status.COMPLETE:
+        rag = RAG.COMPLETE
+        completed_on = completed_on or timezone.localdate()
+    else:
+        completed_on = None
     action.rag = rag
     action.status = status
-    action.completed_on = completed_on if status == Status.COMPLETE else None
+    action.completed_on = completed_on
     action.due_date = due_date
-    action._history_user = user
-    action.full_clean()
-    action.save_if_unchanged(expected_version)
-    if due_date != due_before:
-        revision = DueDateRevision(
-            action=action, old_date=due_before, new_date=due_date, reason=due_change_reason, changed_by=user
-        )
-        revision.full_clean()
-        revision.save()
     update = ActionUpdate(
         action=action,
         update_date=update_date,
@@ -51,6 +91,17 @@ def record_action_update(
         status_after=status,
         author=user,
     )
-    update.full_clean()
+    revisions = []
+    if due_date != due_before:
+        revisions.append(
+            DueDateRevision(
+                action=action, old_date=due_before, new_date=due_date, reason=due_change_reason, changed_by=user
+            )
+        )
+    full_clean_together(action, update, *revisions)
+    action._history_user = user
+    action.save_if_unchanged(expected_version)
+    for revision in revisions:
+        revision.save()
     update.save()
     return update

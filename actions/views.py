@@ -15,7 +15,7 @@ from actions.filters import ActionFilter
 from actions.forms import ActionForm, ActionUpdateForm, RecommendationForm
 from actions.models import ActionItem, Progress, Recommendation, Review, ReviewArea
 from actions.services import record_action_update
-from core.forms import add_conflict_error
+from core.forms import add_conflict_error, add_model_errors
 from core.history import history_entries
 from core.models import EditConflict
 from core.permissions import manages
@@ -76,7 +76,7 @@ def action_detail(request, ref):
 
 
 def action_update(request, ref):
-    action = get_action_for_user(request, ref, write=True)
+    action = get_action_for_user(request, ref, for_progress=True)
     form = ActionUpdateForm(request.POST or None, action=action)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -95,9 +95,10 @@ def action_update(request, ref):
             )
         except EditConflict as conflict:
             add_conflict_error(form, conflict)
-            action = get_action_for_user(request, ref, write=True)
+            action = get_action_for_user(request, ref, for_progress=True)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_model_errors(form, error)
+            action = get_action_for_user(request, ref, for_progress=True)  # as saved, not as refused
         else:
             messages.success(request, f"Update saved for “{action.title}”.")
             return redirect(action)
@@ -117,7 +118,7 @@ def action_create(request):
 
 
 def action_edit(request, ref):
-    action = get_action_for_user(request, ref, edit=True)
+    action = get_action_for_user(request, ref, for_edit=True)
     form = ActionForm(request.POST or None, instance=action, user=request.user)
     return edit_page(
         request,
@@ -147,7 +148,7 @@ def recommendation_create(request, area_ref):
 
 
 def recommendation_edit(request, ref):
-    recommendation = get_recommendation_for_user(request, ref, write=True)
+    recommendation = get_recommendation_for_user(request, ref, for_edit=True)
     form = RecommendationForm(request.POST or None, instance=recommendation, user=request.user)
     return edit_page(
         request,

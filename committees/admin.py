@@ -23,6 +23,7 @@ class CommitteeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "short_name", "ref")
     search_fields = ("name", "short_name", "ref")
     ordering = ("name",)
+    fields = ("name", "short_name", "ref", "programmes")
     prepopulated_fields = {"ref": ("name",)}
     filter_horizontal = ("programmes",)
     inlines = (MeetingInline,)

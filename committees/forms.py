@@ -68,9 +68,7 @@ class MeetingPackForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         # Only published reports can go to committee: drafts may still change.
         self.fields["reports"].queryset = (
-            HighlightReport.objects.filter(status=HighlightReport.Status.PUBLISHED)
-            .select_related("programme")
-            .order_by("programme__name", "-period_end")
+            HighlightReport.objects.published().select_related("programme").order_by("programme__name", "-period_end")
         )
         self.fields["reports"].required = False
         self.fields["pack_item"].queryset = self.instance.agenda_items.all()

@@ -12,16 +12,16 @@ from django.urls import reverse
 
 from actions.models import ActionItem
 from core.fields import LimitedTextField
+from core.models import RefModel
 from core.validators import REASON_LIMIT, validate_sensible_date
-from programmes.models import HighlightReport, Programme, RefManager
+from programmes.models import HighlightReport, Programme
 
 
-class Committee(models.Model):
+class Committee(RefModel):
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(
         max_length=60, blank=True, help_text="As written on reports, e.g. “I&E sub-committee”."
     )
-    ref = models.SlugField(max_length=60, unique=True)
     programmes = models.ManyToManyField(
         Programme,
         blank=True,
@@ -29,16 +29,8 @@ class Committee(models.Model):
         help_text="The programmes that report to this committee (their highlight reports are addressed to it).",
     )
 
-    objects = RefManager()
-
     class Meta:
         ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.ref,)
 
     def get_absolute_url(self):
         return reverse("committees:detail", args=[self.ref])

@@ -59,7 +59,7 @@ def meeting_create(request, ref):
 
 
 def meeting_edit(request, pk):
-    meeting = get_meeting_for_user(request, pk, write=True)
+    meeting = get_meeting_for_user(request, pk, for_edit=True)
     form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
     return edit_page(
         request, form, title=f"Edit meeting: {meeting}", message="Meeting saved.", cancel_url=meeting.get_absolute_url()
@@ -67,7 +67,7 @@ def meeting_edit(request, pk):
 
 
 def agenda_item_create(request, pk):
-    meeting = get_meeting_for_user(request, pk, write=True)
+    meeting = get_meeting_for_user(request, pk, for_edit=True)
     next_number = max((item.number for item in meeting.agenda_items.all()), default=0) + 1
     form = AgendaItemForm(
         request.POST or None, instance=AgendaItem(meeting=meeting), initial={"number": next_number}, user=request.user
@@ -82,7 +82,7 @@ def agenda_item_create(request, pk):
 
 
 def agenda_item_edit(request, pk, number):
-    meeting = get_meeting_for_user(request, pk, write=True)
+    meeting = get_meeting_for_user(request, pk, for_edit=True)
     item = get_object_or_404(AgendaItem, meeting=meeting, number=number)
     form = AgendaItemForm(request.POST or None, instance=item, user=request.user)
     return edit_page(
@@ -109,7 +109,7 @@ def changes_since_last_meeting(request, pk):
 
 
 def meeting_pack_contents(request, pk):
-    meeting = get_meeting_for_user(request, pk, write=True)
+    meeting = get_meeting_for_user(request, pk, for_edit=True)
     form = MeetingPackForm(request.POST or None, instance=meeting, user=request.user)
     return edit_page(
         request,
@@ -137,12 +137,12 @@ def _pack_context(request, meeting):
 
 def meeting_pack(request, pk):
     """The clerk's committee pack as one printable document."""
-    meeting = get_meeting_for_user(request, pk, pack=True)
+    meeting = get_meeting_for_user(request, pk, with_cover_sheet=True)
     return render(request, "committees/committee_pack.html", _pack_context(request, meeting))
 
 
 def meeting_pack_pdf(request, pk):
-    meeting = get_meeting_for_user(request, pk, pack=True)
+    meeting = get_meeting_for_user(request, pk, with_cover_sheet=True)
     html = render_to_string("committees/committee_pack.html", {**_pack_context(request, meeting), "pdf": True}, request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")

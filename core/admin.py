@@ -5,9 +5,10 @@ from django.contrib import admin
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.forms import ScopeCheckMixin
+from core.forms import ScopeCheckMixin, many_to_many_data
 from core.models import RAG, Owner
 from core.permissions import user_scope
+from core.services import save_with_services, services_for
 
 
 def rag_badge(value):
@@ -60,6 +61,35 @@ class ScopedAdminMixin:
         for formset, inline in super().get_formsets_with_inlines(request, obj):
             formset.form = scoped_form(formset.form, request.user)
             yield formset, inline
+
+    # Programmes, workstreams, projects, recommendations and actions, here or
+    # in an inline, are saved by their create and update services (see
+    # core.services), like every other writer's. The form has already shown
+    # any refusal; the services check again as they save.
+
+    def save_model(self, request, obj, form, change):
+        if services_for(type(obj)) is None:
+            return super().save_model(request, obj, form, change)
+        save_with_services(obj, user=request.user, expected_version=obj.version, m2m=many_to_many_data(form))
+
+    def save_related(self, request, form, formsets, change):
+        if services_for(type(form.instance)) is None:
+            return super().save_related(request, form, formsets, change)
+        # The service has set the many-to-many fields (form.save_m2m would
+        # undo what it added, such as a new programme's creator as manager).
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        if services_for(formset.model) is None:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)  # sorts the rows into new, changed and deleted
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for row in formset.saved_forms:
+            save_with_services(
+                row.instance, user=request.user, expected_version=row.instance.version, m2m=many_to_many_data(row)
+            )
 
 
 class AdministratorsOnlyInlineMixin:

@@ -3,11 +3,12 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from django.forms.models import InlineForeignKeyField
 
 from core.models import EditConflict, Owner
-from core.scope import add_scope_error, check_scope
+from core.scope import check_scope
+from core.services import save_with_services
 from core.validators import EARLIEST_DATE, LATEST_DATE
 
 
@@ -56,15 +57,10 @@ class ScopeCheckMixin:
             return
         if self.scope_user is None:
             raise ImproperlyConfigured(f"{type(self).__name__} needs the user whose rights apply.")
-        related = {
-            field.name: self.cleaned_data[field.name]
-            for field in self.instance._meta.many_to_many
-            if field.name in self.cleaned_data
-        }
         try:
-            check_scope(self.scope_user, self.instance, **related)
+            check_scope(self.scope_user, self.instance, **many_to_many_data(self))
         except ValidationError as error:
-            add_scope_error(self, error)
+            add_model_errors(self, error)
 
     def _saves_something(self):
         """An admin inline row left as it was is not saved; a row under a
@@ -91,13 +87,27 @@ class ScopedModelForm(ScopeCheckMixin, forms.ModelForm):
         # Same interface as VersionedModelForm, for forms that are not versioned.
         return self.save()
 
+    def _update_errors(self, errors):
+        # A model rule may name a field this form does not show (the action
+        # edit form has no RAG or status); Django would fail on such an error
+        # rather than show it, so it goes at the top.
+        if hasattr(errors, "error_dict"):
+            shown = {}
+            for field, messages in errors.error_dict.items():
+                shown.setdefault(field if field in self.fields else NON_FIELD_ERRORS, []).extend(messages)
+            errors = ValidationError(shown)
+        super()._update_errors(errors)
+
 
 class VersionedModelForm(ScopedModelForm):
-    """An edit form that refuses to overwrite someone else's save.
+    """An edit form for a programme, workstream, project, recommendation or
+    action, saved through its model's create or update service (core.services).
 
-    The version the user loaded travels in a hidden field; saving goes through
-    `save_if_unchanged`, and on a conflict the form gets an error describing
-    what changed while keeping everything the user typed.
+    The form parses and shows errors; the rules are the model's and the
+    service's, which every writer passes. The version the user loaded travels
+    in a hidden field, so the update service refuses to overwrite someone
+    else's save; on a conflict the form gets an error describing what changed
+    while keeping everything the user typed.
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -110,21 +120,43 @@ class VersionedModelForm(ScopedModelForm):
         self.helper = crispy_helper(self.submit_label)
 
     def save_checked(self, user):
-        instance = self.save(commit=False)
-        instance._history_user = user
-        if instance.pk:
-            try:
-                instance.save_if_unchanged(self.cleaned_data.get("version") or 0)
-            except EditConflict as conflict:
-                self.add_conflict(conflict)
-                return None
-        else:
-            instance.save()
-        self.save_m2m()
-        return instance
+        """The saved object, or None with the refusal shown on the form."""
+        # Validation has already put the form's data on self.instance.
+        try:
+            return save_with_services(
+                self.instance,
+                user=user,
+                expected_version=self.cleaned_data.get("version") or 0,
+                m2m=many_to_many_data(self),
+            )
+        except EditConflict as conflict:
+            self.add_conflict(conflict)
+        except ValidationError as error:
+            add_model_errors(self, error)
+        return None
 
     def add_conflict(self, conflict):
         add_conflict_error(self, conflict)
+
+
+def many_to_many_data(form):
+    """The many-to-many values a model form would set, by field name."""
+    return {
+        field.name: form.cleaned_data[field.name]
+        for field in form.instance._meta.many_to_many
+        if field.name in form.cleaned_data
+    }
+
+
+def add_model_errors(form, error):
+    """Show a refusal from a model, a service or a scope check on `form`: on
+    the field it names when the form has that field, otherwise at the top
+    (e.g. a programme fixed by the URL, or a rating the form does not show)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 def add_conflict_error(form, conflict):

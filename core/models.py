@@ -1,19 +1,22 @@
-"""What the programme and action domains share: who is accountable, and how
-progress is rated.
+"""What the programme and action domains share: who is accountable, how
+progress is rated, and how objects are named in page addresses.
 
 Both `programmes` and `actions` hang every item off an accountable Owner and
 rate it with the same RAG scale, so those live here rather than in either.
 """
 
 import datetime
+import itertools
+import uuid
 
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 
 from core.history import describe_changes
-from core.validators import validate_sensible_date
+from core.validators import reserved_refs, validate_ref, validate_sensible_date
 
 
 class RAG(models.TextChoices):
@@ -96,6 +99,100 @@ class Owner(models.Model):
         if self.full_name and self.full_name != self.name:
             return f"{self.name} ({self.full_name})"
         return self.name
+
+
+def new_ref():
+    """A short random ref, for rows nobody names: progress updates, and actions
+    (whose titles are sentences)."""
+    return uuid.uuid4().hex[:12]
+
+
+class RefManager(models.Manager):
+    """Fixtures name rows by their `ref`, so re-loading updates instead of duplicating."""
+
+    def get_by_natural_key(self, ref):
+        return self.get(ref=ref)
+
+
+def ref_field(**options):
+    """The `ref` of a RefModel; a model that needs another option (a default) redeclares it with this."""
+    return models.SlugField(
+        max_length=60,
+        unique=True,
+        blank=True,
+        validators=[validate_ref],
+        help_text="Used in its page address. Leave blank to have one made for it.",
+        **options,
+    )
+
+
+class RefModel(models.Model):
+    """An object named by a `ref`: the slug its page address and the seed
+    fixtures use (its natural key), unique among objects of its kind.
+
+    A ref left blank is made from the object's name when it is validated or
+    saved, so the browser's forms, the admin, imports and the seed loader all
+    make the same one. A ref that a page address uses for something else
+    (`new`, `projects`: core.validators.reserved_refs) is refused, and never made.
+    """
+
+    # Leaves room for "-2", "-3" … within the field's 60 characters.
+    STEM_LENGTH = 50
+    # What the object is called: what __str__ shows and a blank ref is made from.
+    NAME_FIELD = "name"
+
+    ref = ref_field()
+
+    objects = RefManager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return getattr(self, self.NAME_FIELD)
+
+    def natural_key(self):
+        return (self.ref,)
+
+    def ref_stem(self):
+        """What a blank ref is made from."""
+        return str(self)
+
+    def fill_ref(self):
+        """Make a blank ref: the slug of ref_stem(), or the first of slug-2,
+        slug-3 … that no other object of this kind has and no page address uses."""
+        if self.ref:
+            return
+        stem = slugify(self.ref_stem())[: self.STEM_LENGTH].strip("-") or self._meta.model_name
+        others = type(self)._default_manager.filter(ref__startswith=stem).exclude(pk=self.pk)
+        taken = reserved_refs() | set(others.values_list("ref", flat=True))
+        candidates = itertools.chain([stem], (f"{stem}-{n}" for n in itertools.count(2)))
+        self.ref = next(ref for ref in candidates if ref not in taken)
+
+    def full_clean(self, *args, **kwargs):
+        self.fill_ref()  # first, so a made ref is checked like a typed one
+        super().full_clean(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        self.fill_ref()  # for objects created in code without validating
+        super().save(*args, **kwargs)
+
+
+class ProgressUpdate(RefModel):
+    """A progress update on a project or action: the record of what was said
+    at the time, so it is only ever added to, never rewritten. Nobody names
+    one, so its ref is random."""
+
+    ref = models.CharField(max_length=60, unique=True, default=new_ref, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            plural = self._meta.verbose_name_plural
+            raise ValueError(f"{plural[:1].upper()}{plural[1:]} are append-only: record a new update instead.")
+        super().save(*args, **kwargs)
 
 
 class AccountableQuerySet(models.QuerySet):

@@ -39,13 +39,3 @@ def changed(instance, original, field_name):
     are not re-judged, so an edit never fails on a choice someone else made."""
     attname = instance._meta.get_field(field_name).attname
     return original is None or getattr(instance, attname) != getattr(original, attname)
-
-
-def add_scope_error(form, error):
-    """Show a scope refusal on `form`: on the field it names when the form has
-    that field, otherwise at the top (e.g. a programme fixed by the URL)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)

@@ -13,6 +13,13 @@ members, say) and the optimistic-locking version survive a reload. Project and
 action updates are append-only, so existing ones are left untouched. Rows the
 loader creates get a "created" history record (raw saves skip
 django-simple-history).
+
+Each object is full_clean()ed before it is saved, so the model rules every
+other writer's services apply (core.services: a completed action is rated
+Complete, nothing is completed or updated in the future, ...) hold for the
+seeds too. The loader saves rows itself rather than through those services
+because it writes only the fields a fixture gives and keeps the version; it
+is a trusted writer with no login, so there is no scope to check.
 """
 
 import json

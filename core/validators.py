@@ -1,4 +1,4 @@
-"""Bounds on what people may type: dates and free text.
+"""Bounds on what people may type: dates, free text and refs.
 
 They sit on the model fields, so the browser's forms, Django admin, the seed
 loader and the services all refuse the same values with the same message.
@@ -6,9 +6,13 @@ README.md ("Limits on dates and text") lists them.
 """
 
 import datetime
+import functools
+import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import BaseValidator, MaxLengthValidator
+from django.urls import URLResolver, get_resolver
+from django.urls.resolvers import RoutePattern
 from django.utils.deconstruct import deconstructible
 from django.utils.text import normalize_newlines
 
@@ -87,3 +91,64 @@ class MaxLinesValidator(BaseValidator):
         lines = len(normalize_newlines(value).split("\n")) if value else 0
         if lines > self.limit_value:
             raise ValidationError(self.message, code=self.code, params={"limit": self.limit_value, "lines": lines})
+
+
+def validate_ref(value):
+    """Refuse a ref that a page address uses for something else (see reserved_refs)."""
+    if value in reserved_refs():
+        raise ValidationError(
+            "“%(ref)s” is used by a page address; choose another ref.", code="reserved_ref", params={"ref": value}
+        )
+
+
+def reserved_refs():
+    """The words a ref may not be: every fixed part of a page address that
+    stands where a ref could. /programmes/new/ is the new-programme form, so
+    a programme with the ref `new` could never be opened at /programmes/<ref>/.
+
+    Read from the URLconf rather than listed, so a page added later reserves
+    its word at once (tests/test_refs.py checks that every other word opens).
+    """
+    return _reserved_in(get_resolver())
+
+
+_PARAMETER = re.compile(r"<(?:[^>:]+:)?(?P<name>[^>]+)>")
+
+
+@functools.cache
+def _reserved_in(resolver):
+    routes = list(_routes(resolver.url_patterns))
+    reserved = set()
+    for route in routes:
+        for i, (segment, converter) in enumerate(route):
+            if converter is None or not segment.endswith("ref"):
+                continue
+            for other in routes:
+                fixed = len(other) > i and other[i][1] is None and _shape(other[:i]) == _shape(route[:i])
+                if fixed and re.fullmatch(converter.regex, other[i][0]):
+                    reserved.add(other[i][0])
+    return frozenset(reserved)
+
+
+def _routes(patterns, prefix=()):
+    """Every path() route, as (segment, converter) pairs: (`projects`, None)
+    for a fixed segment, (`ref`, SlugConverter) for a parameter."""
+    for entry in patterns:
+        if not isinstance(entry.pattern, RoutePattern):
+            continue  # re_path(): only the admin's, which name no refs
+        route = prefix + tuple(
+            (match["name"], entry.pattern.converters[match["name"]])
+            if (match := _PARAMETER.fullmatch(segment))
+            else (segment, None)
+            for segment in str(entry.pattern).split("/")
+            if segment
+        )
+        if isinstance(entry, URLResolver):
+            yield from _routes(entry.url_patterns, route)
+        else:
+            yield route
+
+
+def _shape(segments):
+    """Segments as the resolver compares them: fixed ones by spelling, parameters by type."""
+    return [segment if converter is None else type(converter) for segment, converter in segments]

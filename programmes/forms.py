@@ -9,7 +9,11 @@ from programmes.models import Programme, Project, ProjectUpdate, Workstream
 
 
 class ProjectUpdateForm(forms.Form):
-    """One reporting period's narrative: the raw material of a highlight report."""
+    """One reporting period's narrative: the raw material of a highlight report.
+
+    Only parses: ProjectUpdate.clean keeps the period in order and out of the
+    future, and programmes.services.record_project_update applies it.
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     period_start = forms.DateField(
@@ -38,15 +42,6 @@ class ProjectUpdateForm(forms.Form):
         kwargs.setdefault("initial", {"version": project.version, "rag": project.rag})
         super().__init__(*args, **kwargs)
         self.helper = crispy_helper("Save update")
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and start > end:
-            self.add_error("period_start", "The period cannot start after it ends.")
-        if end and end > timezone.localdate():
-            self.add_error("period_end", "An update cannot cover dates in the future.")
-        return data
 
 
 class ProgrammeForm(VersionedModelForm):

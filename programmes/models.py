@@ -2,7 +2,6 @@
 highlight reports drafted from them."""
 
 import datetime
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +13,15 @@ from django.utils.text import normalize_newlines
 from simple_history.models import HistoricalRecords
 
 from core.fields import LimitedTextField
-from core.models import RAG, Accountable, AccountableQuerySet
+from core.models import (
+    RAG,
+    Accountable,
+    AccountableQuerySet,
+    ProgressUpdate,
+    RefManager,
+    RefModel,
+    new_ref,  # noqa: F401 (early migrations name programmes.models.new_ref)
+)
 from core.permissions import manages, owns_or_manages
 from core.scope import changed
 from core.validators import (
@@ -40,17 +47,6 @@ REPORT_LINES = 40
 # month's report in its last days, but no further: a period ending years
 # ahead would stop every later report from following it.
 REPORT_PERIOD_MARGIN = datetime.timedelta(days=31)
-
-
-def new_ref():
-    return uuid.uuid4().hex[:12]
-
-
-class RefManager(models.Manager):
-    """Fixtures name rows by their `ref`, so re-loading updates instead of duplicating."""
-
-    def get_by_natural_key(self, ref):
-        return self.get(ref=ref)
 
 
 class Stage(models.TextChoices):
@@ -81,7 +77,7 @@ class ProgrammeQuerySet(AccountableQuerySet):
         )
 
 
-class Programme(Accountable):
+class Programme(RefModel, Accountable):
     """A programme such as Bromley's Organisational Improvement Programme.
 
     Its due date is the proposed end date; its RAG is the overall status the
@@ -89,7 +85,6 @@ class Programme(Accountable):
     """
 
     name = models.CharField(max_length=200, unique=True)
-    ref = models.SlugField(max_length=60, unique=True)
     description = LimitedTextField(blank=True, max_length=DESCRIPTION_LIMIT)
     sponsor = models.CharField(max_length=200, blank=True, help_text="Who chairs or sponsors the programme.")
     report_authors = models.CharField("report author(s)", max_length=200, blank=True)
@@ -115,12 +110,6 @@ class Programme(Accountable):
     class Meta(Accountable.Meta):
         ordering = ["name"]
 
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.ref,)
-
     def get_absolute_url(self):
         return reverse("programmes:detail", args=[self.ref])
 
@@ -139,16 +128,10 @@ class Programme(Accountable):
         if self.start_date and self.due_date and self.due_date < self.start_date:
             raise ValidationError({"due_date": "The proposed end date cannot be before the start date."})
 
-    def rolled_up_rag(self):
-        """The worst RAG among the programme's projects (uses prefetched rows)."""
-        ratings = [p.rag for w in self.workstreams.all() for p in w.projects.all() if RAG.severity(p.rag) is not None]
-        return min(ratings, key=RAG.severity) if ratings else RAG.NOT_RATED
 
-
-class Workstream(Accountable):
+class Workstream(RefModel, Accountable):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="workstreams")
     name = models.CharField(max_length=200)
-    ref = models.SlugField(max_length=60, unique=True)
     description = LimitedTextField(blank=True, max_length=DESCRIPTION_LIMIT)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within the programme.")
     history = HistoricalRecords()
@@ -161,12 +144,6 @@ class Workstream(Accountable):
             *Accountable.Meta.constraints,
             models.UniqueConstraint(fields=["programme", "name"], name="workstream_name_unique_in_programme"),
         ]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.ref,)
 
     def get_absolute_url(self):
         return f"{self.programme.get_absolute_url()}#workstream-{self.ref}"
@@ -190,10 +167,9 @@ class ProjectQuerySet(AccountableQuerySet):
         return self.annotate(last_update_on=Subquery(latest.values("period_end")[:1]))
 
 
-class Project(Accountable):
+class Project(RefModel, Accountable):
     workstream = models.ForeignKey(Workstream, on_delete=models.CASCADE, related_name="projects")
     name = models.CharField(max_length=200)
-    ref = models.SlugField(max_length=60, unique=True)
     description = LimitedTextField(blank=True, max_length=DESCRIPTION_LIMIT)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within the workstream.")
     history = HistoricalRecords()
@@ -206,12 +182,6 @@ class Project(Accountable):
             *Accountable.Meta.constraints,
             models.UniqueConstraint(fields=["workstream", "name"], name="project_name_unique_in_workstream"),
         ]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.ref,)
 
     def get_absolute_url(self):
         return reverse("programmes:project", args=[self.ref])
@@ -241,12 +211,11 @@ class Project(Accountable):
             raise ValidationError({"workstream": self.SCOPE_WORKSTREAM})
 
 
-class ProjectUpdate(models.Model):
+class ProjectUpdate(ProgressUpdate):
     """One reporting period's narrative for a project: the raw material of a
     highlight report. A project has many over time; they are never edited."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
-    ref = models.CharField(max_length=60, unique=True, default=new_ref, editable=False)
     period_start = models.DateField("covers from", null=True, blank=True, validators=[validate_sensible_date])
     period_end = models.DateField(
         "covers to", validators=[validate_sensible_date], help_text="The date this update is correct to."
@@ -271,8 +240,6 @@ class ProjectUpdate(models.Model):
     author_name = models.CharField(max_length=200, blank=True, help_text="Who wrote it, where there is no login.")
     recorded_at = models.DateTimeField(default=timezone.now)
 
-    objects = RefManager()
-
     class Meta:
         ordering = ["project", "-period_end", "-recorded_at"]
         get_latest_by = ["period_end", "recorded_at"]
@@ -290,16 +257,17 @@ class ProjectUpdate(models.Model):
     def __str__(self):
         return f"{self.project} to {self.period_end:%d %b %Y}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("Project updates are append-only: record a new update instead.")
-        super().save(*args, **kwargs)
-
-    def natural_key(self):
-        return (self.ref,)
-
     def get_absolute_url(self):
         return f"{self.project.get_absolute_url()}#update-{self.pk}"
+
+    def clean(self):
+        errors = {}
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            errors["period_start"] = "The period cannot start after it ends."
+        if self.period_end and self.period_end > timezone.localdate():
+            errors["period_end"] = "An update cannot cover dates in the future."
+        if errors:
+            raise ValidationError(errors)
 
     def validate_scope(self, user, original=None, **related):
         """The project's owner (or their team) or its programme's managers (see core.scope)."""

@@ -5,30 +5,19 @@ import datetime
 import io
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.models import RAG
-from programmes.access import get_programme_for_user
+from programmes.access import get_programme_for_user, get_report_for_user
 from programmes.models import HighlightReport, ReportIsPublished
 from programmes.report_forms import HighlightReportForm, HighlightReportRowFormSet, StartReportForm
 from programmes.services import correct_highlight_report, draft_highlight_report, publish_highlight_report
-
-
-def get_report_for_user(request, pk, write=False):
-    """The report with its programme, people, rows and corrections joined or
-    prefetched (a fixed number of queries whatever its size). Every council
-    login may read reports; write=True: only the programme's managers may
-    draft, edit, publish or correct them."""
-    report = get_object_or_404(HighlightReport.objects.for_display(), pk=pk)
-    if write and not report.programme.can_be_edited_by(request.user):
-        raise PermissionDenied("Only this programme's managers can change its highlight reports.")
-    return report
 
 
 def _print_context(request, report):
@@ -46,7 +35,7 @@ def report_list(request, ref):
 
 
 def report_create(request, ref):
-    programme = get_programme_for_user(request, ref, write=True)
+    programme = get_programme_for_user(request, ref, for_edit=True)
     initial = {"period_start": HighlightReport.objects.next_period_start(programme), "period_end": timezone.localdate()}
     form = StartReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -74,7 +63,7 @@ def report_detail(request, pk):
 
 
 def report_edit(request, pk):
-    report = get_report_for_user(request, pk, write=True)
+    report = get_report_for_user(request, pk, for_edit=True)
     if not report.is_draft:
         messages.error(request, str(ReportIsPublished()))
         return redirect(report)
@@ -95,7 +84,7 @@ def report_edit(request, pk):
 
 @require_POST
 def report_publish(request, pk):
-    report = get_report_for_user(request, pk, write=True)
+    report = get_report_for_user(request, pk, for_edit=True)
     try:
         publish_highlight_report(report=report, user=request.user)
     except ReportIsPublished as refused:
@@ -110,7 +99,7 @@ def report_publish(request, pk):
 
 @require_POST
 def report_correct(request, pk):
-    report = get_report_for_user(request, pk, write=True)
+    report = get_report_for_user(request, pk, for_edit=True)
     try:
         correction = correct_highlight_report(report=report, user=request.user)
     except ValidationError as error:

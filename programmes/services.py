@@ -1,4 +1,9 @@
-"""Writes that touch several rows at once."""
+"""Writes to programmes, workstreams, projects and highlight reports.
+
+Every create and update goes through these services (see core.services), so
+the app's pages, the admin and scripts apply the same rules and record who
+made the change.
+"""
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -6,7 +11,43 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.scope import check_scope
-from programmes.models import HighlightReport, HighlightReportRow, Programme, Project, ProjectUpdate
+from core.services import full_clean_together, save_accountable, set_fields
+from programmes.models import HighlightReport, HighlightReportRow, Programme, Project, ProjectUpdate, Workstream
+
+
+def create_programme(*, user, programme=None, managers=(), **fields):
+    """A new programme from `fields` (or the unsaved `programme` a form built).
+
+    Whoever creates it becomes one of its managers, beside any `managers`
+    given, so they can go on to add its workstreams and projects.
+    """
+    programme = set_fields(programme or Programme(), fields)
+    managers = [*managers, user] if user is not None else managers
+    return save_accountable(programme, user=user, m2m={"managers": managers})
+
+
+def update_programme(*, programme, user, expected_version, managers=None, **changes):
+    """Change a programme; `managers`, if given, replaces its managers."""
+    m2m = {"managers": managers} if managers is not None else {}
+    return save_accountable(set_fields(programme, changes), user=user, expected_version=expected_version, m2m=m2m)
+
+
+def create_workstream(*, user, workstream=None, **fields):
+    """A new workstream (its `programme` among the fields, or on the unsaved `workstream`)."""
+    return save_accountable(set_fields(workstream or Workstream(), fields), user=user)
+
+
+def update_workstream(*, workstream, user, expected_version, **changes):
+    return save_accountable(set_fields(workstream, changes), user=user, expected_version=expected_version)
+
+
+def create_project(*, user, project=None, **fields):
+    """A new project (its `workstream` among the fields, or on the unsaved `project`)."""
+    return save_accountable(set_fields(project or Project(), fields), user=user)
+
+
+def update_project(*, project, user, expected_version, **changes):
+    return save_accountable(set_fields(project, changes), user=user, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -17,11 +58,10 @@ def record_project_update(*, project, user, expected_version, rag, **narrative):
     check_scope(user, ProjectUpdate(project=project))
     rag_before = project.rag
     project.rag = rag
-    project._history_user = user
-    project.full_clean()
-    project.save_if_unchanged(expected_version)
     update = ProjectUpdate(project=project, rag=rag, rag_before=rag_before, author=user, **narrative)
-    update.full_clean()
+    full_clean_together(project, update)
+    project._history_user = user
+    project.save_if_unchanged(expected_version)
     update.save()
     return update
 

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
-from core.forms import add_conflict_error, save_from_request
+from core.forms import add_conflict_error, add_model_errors
 from core.history import history_entries
 from core.models import EditConflict
 from core.permissions import manages
@@ -33,15 +33,13 @@ def programme_detail(request, ref):
 def programme_create(request):
     if not request.user.has_perm("programmes.add_programme"):
         raise PermissionDenied("Only programme managers can create programmes.")
+    # programmes.services.create_programme makes its creator one of its managers.
     form = ProgrammeForm(request.POST or None, user=request.user)
-    if programme := save_from_request(request, form, "Programme “{obj}” created."):
-        programme.managers.add(request.user)
-        return redirect(programme)
-    return render(request, "form_page.html", {"form": form, "title": "New programme"})
+    return edit_page(request, form, title="New programme", message="Programme “{obj}” created.")
 
 
 def programme_edit(request, ref):
-    programme = get_programme_for_user(request, ref, write=True)
+    programme = get_programme_for_user(request, ref, for_edit=True)
     form = ProgrammeForm(request.POST or None, instance=programme, user=request.user)
     return edit_page(
         request,
@@ -53,7 +51,7 @@ def programme_edit(request, ref):
 
 
 def workstream_create(request, ref):
-    programme = get_programme_for_user(request, ref, write=True)
+    programme = get_programme_for_user(request, ref, for_edit=True)
     form = WorkstreamForm(request.POST or None, instance=Workstream(programme=programme), user=request.user)
     return edit_page(
         request,
@@ -65,7 +63,7 @@ def workstream_create(request, ref):
 
 
 def workstream_edit(request, ref):
-    workstream = get_workstream_for_user(request, ref, write=True)
+    workstream = get_workstream_for_user(request, ref, for_edit=True)
     form = WorkstreamForm(request.POST or None, instance=workstream, user=request.user)
     return edit_page(
         request,
@@ -99,7 +97,7 @@ def project_detail(request, ref):
 
 
 def project_create(request, ref):
-    workstream = get_workstream_for_user(request, ref, write=True)
+    workstream = get_workstream_for_user(request, ref, for_edit=True)
     form = ProjectForm(request.POST or None, initial={"workstream": workstream}, user=request.user)
     return edit_page(
         request,
@@ -111,7 +109,7 @@ def project_create(request, ref):
 
 
 def project_edit(request, ref):
-    project = get_project_for_user(request, ref, edit=True)
+    project = get_project_for_user(request, ref, for_edit=True)
     form = ProjectForm(request.POST or None, instance=project, user=request.user)
     return edit_page(
         request,
@@ -123,7 +121,7 @@ def project_edit(request, ref):
 
 
 def project_update(request, ref):
-    project = get_project_for_user(request, ref, write=True)
+    project = get_project_for_user(request, ref, for_progress=True)
     form = ProjectUpdateForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -133,9 +131,10 @@ def project_update(request, ref):
             )
         except EditConflict as conflict:
             add_conflict_error(form, conflict)
-            project = get_project_for_user(request, ref, write=True)
+            project = get_project_for_user(request, ref, for_progress=True)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_model_errors(form, error)
+            project = get_project_for_user(request, ref, for_progress=True)  # as saved, not as refused
         else:
             messages.success(request, f"Update saved for “{project}”.")
             return redirect(project)

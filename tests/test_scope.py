@@ -515,7 +515,9 @@ def test_staff_manager_cannot_move_action_into_another_programme_in_the_admin(cl
     client.force_login(staff_manager)
     url = admin_change_url(ours.action)
     data = form_data(client.get(url))
-    data["workstream"] = theirs.workstream.pk
+    # With its project too: a project outside the chosen workstream is refused by
+    # ActionItem.clean before the scope check (tests/test_services.py).
+    data["workstream"], data["project"] = theirs.workstream.pk, theirs.project.pk
     before = snapshot()
     response = client.post(url, data)
     assert response.status_code == 200
