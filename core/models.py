@@ -184,6 +184,7 @@ class ProgressUpdate(RefModel):
     one, so its ref is random."""
 
     ref = models.CharField(max_length=60, unique=True, default=new_ref, editable=False)
+    seed_written_once = True  # core.seed: a reload leaves an existing update as it is
 
     class Meta:
         abstract = True

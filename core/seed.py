@@ -36,16 +36,15 @@ from simple_history.utils import get_history_manager_for_model
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
 
-# Models whose rows are append-only (their save() refuses updates): an existing row is left as it is.
-# Rows that are never rewritten once they exist: progress updates, and
-# published highlight reports (a snapshot the committee saw; it may since
-# have been superseded by a correction, which a reload must not undo).
-APPEND_ONLY = {
-    "programmes.projectupdate",
-    "actions.actionupdate",
-    "programmes.highlightreport",
-    "programmes.highlightreportrow",
-}
+
+
+def is_written_once(model):
+    """Rows a reload must never rewrite once they exist: progress updates
+    (append-only), and published highlight reports (a snapshot the committee
+    saw, which may since have been superseded by a correction). Each such
+    model says so with `seed_written_once = True`, so this loader, under every
+    app, names none of them."""
+    return getattr(model, "seed_written_once", False)
 
 
 class SeedError(Exception):
@@ -107,7 +106,7 @@ def _load_object(path, data, using):
         (deserialized,) = serializers.deserialize("python", [data], using=using, handle_forward_references=False)
         instance = deserialized.object
         exists = instance.pk is not None and model._base_manager.using(using).filter(pk=instance.pk).exists()
-        if exists and data.get("model", "").lower() in APPEND_ONLY:
+        if exists and is_written_once(model):
             return 1  # already recorded; never rewritten
         instance._state.adding = not exists  # so uniqueness checks skip the row being updated
         instance.full_clean()

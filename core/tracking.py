@@ -1,7 +1,7 @@
 """The kinds of item someone answers for by a date, registered once.
 
 My work (`workspace.work`), the reminder digests (`workspace.reminders`) and
-changes since the last meeting (`programmes.changes`) list every kind
+changes since the last meeting (`committees.changes`) list every kind
 registered here, so none of them names ActionItem or Project, and core,
 which sits under every domain app, imports none of them: each app registers
 its own kinds from its AppConfig.ready().

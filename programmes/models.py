@@ -342,6 +342,8 @@ class HighlightReport(models.Model):
     version; publishing it marks the earlier one superseded.
     """
 
+    seed_written_once = True  # core.seed: a reload never rewrites what a committee saw
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -563,6 +565,8 @@ class HighlightReportRowManager(models.Manager):
 class HighlightReportRow(models.Model):
     """One project's line in a highlight report: text copied from the project's
     update, so later edits to the project never change a published report."""
+
+    seed_written_once = True  # core.seed: rows of a report a committee saw
 
     class Direction(models.TextChoices):
         IMPROVED = "improved", "Improved"
