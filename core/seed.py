@@ -37,7 +37,6 @@ from simple_history.utils import get_history_manager_for_model
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 
-
 def is_written_once(model):
     """Rows a reload must never rewrite once they exist: progress updates
     (append-only), and published highlight reports (a snapshot the committee
