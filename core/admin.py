@@ -1,12 +1,13 @@
 """Admin for owners, plus the pieces every app's admin shares: the RAG column,
 the accountable-item base class and the append-only behaviour of updates."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.forms import ScopeCheckMixin, many_to_many_data
-from core.models import RAG, Owner
+from core.forms import ScopeCheckMixin, add_conflict_error, many_to_many_data
+from core.models import RAG, EditConflict, Owner
 from core.permissions import user_scope
 from core.services import save_with_services, services_for
 
@@ -70,7 +71,13 @@ class ScopedAdminMixin:
     def save_model(self, request, obj, form, change):
         if services_for(type(obj)) is None:
             return super().save_model(request, obj, form, change)
-        save_with_services(obj, user=request.user, expected_version=obj.version, m2m=many_to_many_data(form))
+        opened_at = form.cleaned_data.get("version")
+        save_with_services(
+            obj,
+            user=request.user,
+            expected_version=obj.version if opened_at is None else opened_at,
+            m2m=many_to_many_data(form),
+        )
 
     def save_related(self, request, form, formsets, change):
         if services_for(type(form.instance)) is None:
@@ -106,10 +113,34 @@ class AdministratorsOnlyInlineMixin:
         return user_scope(request.user).is_admin and super().has_delete_permission(request, obj)
 
 
+class VersionedAdminForm(forms.ModelForm):
+    """An admin change form that knows the version it was opened at, so a
+    save after someone else's (in the admin or the app) is refused with what
+    they changed, as the app's own forms do, instead of overwriting it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        opened_at = data.get("version")
+        if self.instance.pk and opened_at is not None:
+            current = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+            if current is not None and current.version != opened_at:
+                add_conflict_error(self, EditConflict(current, opened_at))
+        return data
+
+
 class AccountableAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Base for programmes, workstreams, projects, recommendations and actions:
     all have a RAG, an owner, a due date (with its original wording) and history."""
 
+    form = VersionedAdminForm
+    change_form_template = "admin/accountable_change_form.html"
     autocomplete_fields = ("owner",)
     date_hierarchy = "due_date"
     history_list_display = ("rag", "owner", "due_date")

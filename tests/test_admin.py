@@ -408,3 +408,37 @@ def test_highlight_report_row_is_read_only_in_admin(admin_client, oip):
     assert response.status_code == 403
     row.refresh_from_db()
     assert row.key_progress == "Business case agreed."
+
+
+def test_admin_save_after_someone_elses_is_refused_with_what_they_changed(admin_client, oip, manager):
+    """Two people editing the same project, one in the admin: the later save
+    must not silently overwrite the earlier one."""
+    project = oip["project"]
+    change_url = reverse("admin:programmes_project_change", args=[project.pk])
+    data = form_data(admin_client.get(change_url))
+    assert data["version"] == project.version
+
+    # Meanwhile someone else saves the project.
+    project.refresh_from_db()
+    project.rag = RAG.RED
+    project._history_user = manager
+    project.save()
+
+    data["due_wording"] = "by Christmas"
+    response = admin_client.post(change_url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "saved this while you were editing it" in page
+    assert "RAG status: Green → Red" in page
+    project.refresh_from_db()
+    assert project.rag == RAG.RED
+    assert project.due_wording != "by Christmas"
+
+    # Having merged the other change, saving again (the form is now at the
+    # current version) goes through.
+    again = form_data(response)
+    again["due_wording"] = "by Christmas"
+    again["rag"] = RAG.RED
+    assert admin_client.post(change_url, again).status_code == 302
+    project.refresh_from_db()
+    assert (project.rag, project.due_wording) == (RAG.RED, "by Christmas")
