@@ -93,7 +93,7 @@ class ProjectUpdateInline(AppendOnlyInlineMixin, admin.StackedInline):
 @admin.register(Project)
 class ProjectAdmin(AccountableAdmin):
     list_display = ("name", "workstream", "programme", rag_display, "owner", "due_date", "due_wording")
-    list_filter = ("rag", "workstream__programme", "workstream", OWNER_FILTER)
+    list_filter = ("rag", "stage", "on_hold", "workstream__programme", "workstream", OWNER_FILTER)
     list_select_related = ("workstream__programme", "owner")
     search_fields = ("name", "ref", "description")
     autocomplete_fields = ("workstream", "owner")
@@ -103,6 +103,7 @@ class ProjectAdmin(AccountableAdmin):
     fieldsets = (
         (None, {"fields": ("workstream", "name", "ref", "description", "position")}),
         ("Accountability", {"fields": ACCOUNTABLE_FIELDS}),
+        ("Stage", {"fields": ("stage", "on_hold", "closed_on", "closure_note")}),
     )
 
     @admin.display(description="Programme", ordering="workstream__programme__name")

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from core.filters import AccountableFilterSet
-from programmes.models import Programme, Project, Workstream
+from programmes.models import Programme, Project, ProjectStage, ProjectStatus, Workstream
 
 
 class ProjectFilter(AccountableFilterSet):
@@ -11,11 +11,16 @@ class ProjectFilter(AccountableFilterSet):
         field_name="workstream__programme", queryset=Programme.objects.all(), empty_label="Any programme"
     )
     workstream = django_filters.ModelChoiceFilter(queryset=Workstream.objects.all(), empty_label="Any workstream")
+    stage = django_filters.ChoiceFilter(choices=ProjectStage.choices, empty_label="Any stage")
+    status = django_filters.ChoiceFilter(
+        choices=ProjectStatus.choices, empty_label="Any status", method="filter_status"
+    )
     o = django_filters.OrderingFilter(
         label="Sort by",
         fields=(
             ("name", "name"),
             ("due_date", "due"),
+            ("stage", "stage"),
             ("owner__name", "owner"),
             ("rag", "rag"),
             ("last_update_on", "updated"),
@@ -26,6 +31,9 @@ class ProjectFilter(AccountableFilterSet):
     class Meta:
         model = Project
         fields = []
+
+    def filter_status(self, queryset, name, value):
+        return queryset.with_status(value)
 
     def search(self, queryset, name, value):
         return queryset.filter(

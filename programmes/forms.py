@@ -5,7 +5,7 @@ from core.forms import DateInput, OwnerChoiceField, VersionedModelForm, crispy_h
 from core.models import RAG
 from core.permissions import within_managed_programmes
 from core.validators import validate_sensible_date
-from programmes.models import Programme, Project, ProjectUpdate, Workstream
+from programmes.models import Programme, Project, ProjectStage, ProjectStatus, ProjectUpdate, Workstream
 
 
 class ProjectUpdateForm(forms.Form):
@@ -111,3 +111,40 @@ class ProjectForm(VersionedModelForm):
         workstream.error_messages["invalid_choice"] = Project.SCOPE_WORKSTREAM
         if self.instance.pk:
             del self.fields["rag"]  # changes through project updates, with a narrative
+
+
+class ProjectStatusForm(forms.Form):
+    """Close a project, put it on hold, or resume or reopen it.
+
+    Only parses: programmes.services.change_project_status applies it, and
+    Project.clean requires the closing date and note of a closed project.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(choices=ProjectStatus.choices, widget=forms.RadioSelect)
+    stage = forms.ChoiceField(
+        choices=[choice for choice in ProjectStage.choices if choice[0] != ProjectStage.CLOSED],
+        help_text="Where an active or on-hold project is in its life.",
+    )
+    closed_on = forms.DateField(
+        label="Closing date", widget=DateInput(), required=False, validators=[validate_sensible_date]
+    )
+    closure_note = Project._meta.get_field("closure_note").formfield(
+        label="Closure note", widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        self.project = project
+        stage = ProjectStage.IMPLEMENTATION if project.is_closed else project.stage
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": project.version,
+                "status": project.status,
+                "stage": stage,
+                "closed_on": project.closed_on or timezone.localdate(),
+                "closure_note": project.closure_note,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.helper = crispy_helper("Save stage and status")

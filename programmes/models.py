@@ -56,6 +56,25 @@ class Stage(models.TextChoices):
     CLOSURE = "closure", "Closure"
 
 
+class ProjectStage(models.TextChoices):
+    """Where a project is in its life, in the words of the council's papers."""
+
+    PROPOSED = "proposed", "Proposed"
+    SCOPING = "scoping", "Scoping"
+    BUSINESS_CASE = "business_case", "Business case"
+    IMPLEMENTATION = "implementation", "Implementation"
+    LIVE = "live", "Live"
+    CLOSED = "closed", "Closed"
+
+
+class ProjectStatus(models.TextChoices):
+    """Whether a project is being run: closed is its stage Closed, on hold its on_hold flag."""
+
+    ACTIVE = "active", "Active"
+    ON_HOLD = "on_hold", "On hold"
+    CLOSED = "closed", "Closed"
+
+
 class ProgrammeQuerySet(AccountableQuerySet):
     def with_committee(self):
         """Annotate the committee the programme reports to (`reports_to`, its
@@ -161,6 +180,23 @@ class Workstream(RefModel, Accountable):
 
 
 class ProjectQuerySet(AccountableQuerySet):
+    def active(self):
+        """Projects still being run: neither closed nor on hold."""
+        return self.exclude(stage=ProjectStage.CLOSED).filter(on_hold=False)
+
+    def with_status(self, status):
+        if status == ProjectStatus.CLOSED:
+            return self.filter(stage=ProjectStage.CLOSED)
+        if status == ProjectStatus.ON_HOLD:
+            return self.filter(on_hold=True)
+        return self.active()
+
+    def open(self):
+        """Open work, as My work, reminders and changes since the last meeting
+        list it: a closed or on-hold project is nobody's work for now, though
+        its page, the project list and earlier reports still show it."""
+        return super().open().active()
+
     def with_last_update(self):
         """Annotate `last_update_on` without a GROUP BY, so it combines with prefetching."""
         latest = ProjectUpdate.objects.filter(project=OuterRef("pk")).order_by("-period_end", "-recorded_at")
@@ -172,6 +208,14 @@ class Project(RefModel, Accountable):
     name = models.CharField(max_length=200)
     description = LimitedTextField(blank=True, max_length=DESCRIPTION_LIMIT)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within the workstream.")
+    stage = models.CharField(max_length=16, choices=ProjectStage.choices, default=ProjectStage.IMPLEMENTATION)
+    on_hold = models.BooleanField(
+        default=False, help_text="Paused: left out of new highlight reports, My work and reminders until resumed."
+    )
+    closed_on = models.DateField("closing date", null=True, blank=True, validators=[validate_sensible_date])
+    closure_note = LimitedTextField(
+        blank=True, max_length=NOTE_LIMIT, help_text="When closed: the outcome, and the lessons learned."
+    )
     history = HistoricalRecords()
 
     objects = RefManager.from_queryset(ProjectQuerySet)()
@@ -181,6 +225,16 @@ class Project(RefModel, Accountable):
         constraints = [
             *Accountable.Meta.constraints,
             models.UniqueConstraint(fields=["workstream", "name"], name="project_name_unique_in_workstream"),
+            models.CheckConstraint(condition=models.Q(stage__in=ProjectStage.values), name="project_stage_valid"),
+            # Closed exactly when it has a closing date and a closure note.
+            models.CheckConstraint(
+                condition=(models.Q(stage=ProjectStage.CLOSED, closed_on__isnull=False) & ~models.Q(closure_note=""))
+                | (~models.Q(stage=ProjectStage.CLOSED) & models.Q(closed_on__isnull=True, closure_note="")),
+                name="project_closed_with_date_and_note",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(stage=ProjectStage.CLOSED, on_hold=True), name="project_not_closed_and_on_hold"
+            ),
         ]
 
     def get_absolute_url(self):
@@ -189,6 +243,48 @@ class Project(RefModel, Accountable):
     @property
     def programme_id(self):
         return self.workstream.programme_id
+
+    @property
+    def is_closed(self):
+        return self.stage == ProjectStage.CLOSED
+
+    @property
+    def status(self):
+        if self.is_closed:
+            return ProjectStatus.CLOSED
+        return ProjectStatus.ON_HOLD if self.on_hold else ProjectStatus.ACTIVE
+
+    @property
+    def status_label(self):
+        """Active, On hold or Closed: the word lists and the project page show."""
+        return ProjectStatus(self.status).label
+
+    def is_overdue(self, today=None):
+        """As ProjectQuerySet.open(): a closed or on-hold project is not overdue."""
+        return self.status == ProjectStatus.ACTIVE and super().is_overdue(today)
+
+    @property
+    def stage_and_status(self):
+        """“Implementation”, “Scoping (on hold)” or “Closed”, for lists."""
+        stage = self.get_stage_display()
+        return f"{stage} (on hold)" if self.on_hold else stage
+
+    def clean(self):
+        errors = {}
+        if self.is_closed:
+            if self.closed_on is None:
+                errors["closed_on"] = "Give the date the project closed."
+            if not self.closure_note.strip():
+                errors["closure_note"] = "Say what the project achieved and the lessons learned."
+            if self.on_hold:
+                errors["on_hold"] = "A closed project cannot also be on hold."
+        else:
+            if self.closed_on is not None:
+                errors["closed_on"] = "Only a closed project has a closing date."
+            if self.closure_note:
+                errors["closure_note"] = "Only a closed project has a closure note."
+        if errors:
+            raise ValidationError(errors)
 
     def can_be_updated_by(self, user):
         """Progress updates: the project's owner (or their team) or a manager of its programme."""

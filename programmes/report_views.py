@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,7 +17,12 @@ from core.models import RAG
 from programmes.access import get_programme_for_user, get_report_for_user
 from programmes.models import HighlightReport, ReportIsPublished
 from programmes.report_forms import HighlightReportForm, HighlightReportRowFormSet, StartReportForm
-from programmes.services import correct_highlight_report, draft_highlight_report, publish_highlight_report
+from programmes.services import (
+    correct_highlight_report,
+    draft_highlight_report,
+    publish_highlight_report,
+    remove_report_row,
+)
 
 
 def _print_context(request, report):
@@ -80,6 +85,19 @@ def report_edit(request, pk):
             messages.success(request, "Draft saved.")
         return redirect(report)
     return render(request, "programmes/highlight_report_edit.html", {"report": report, "form": form, "rows": rows})
+
+
+@require_POST
+def report_row_remove(request, pk, row_pk):
+    report = get_report_for_user(request, pk, for_edit=True)
+    row = get_object_or_404(report.rows.all(), pk=row_pk)
+    try:
+        remove_report_row(row=row, user=request.user)
+    except ReportIsPublished as refused:
+        messages.error(request, str(refused))
+        return redirect(report)
+    messages.success(request, f"“{row.project_name}” left out of this report. The project itself is unchanged.")
+    return redirect("programmes:report_edit", report.pk)
 
 
 @require_POST

@@ -12,7 +12,16 @@ from django.utils import timezone
 
 from core.scope import check_scope
 from core.services import full_clean_together, save_accountable, set_fields
-from programmes.models import HighlightReport, HighlightReportRow, Programme, Project, ProjectUpdate, Workstream
+from programmes.models import (
+    HighlightReport,
+    HighlightReportRow,
+    Programme,
+    Project,
+    ProjectStage,
+    ProjectStatus,
+    ProjectUpdate,
+    Workstream,
+)
 
 
 def create_programme(*, user, programme=None, managers=(), **fields):
@@ -47,7 +56,31 @@ def create_project(*, user, project=None, **fields):
 
 
 def update_project(*, project, user, expected_version, **changes):
+    """Change a project; Project.clean and its constraints keep its stage,
+    hold and closure consistent (a closed project has a closing date and a note)."""
     return save_accountable(set_fields(project, changes), user=user, expected_version=expected_version)
+
+
+def change_project_status(*, project, user, expected_version, status, stage=None, closed_on=None, closure_note=""):
+    """Close a project, put it on hold, or resume or reopen it, by its programme's managers.
+
+    Closing needs `closed_on` and `closure_note` (the outcome and lessons
+    learned). Resuming or reopening sets `stage` (by default the stage it was
+    in, or Implementation for a closed project) and clears the closing date
+    and note; the project's history keeps them.
+    """
+    if status == ProjectStatus.CLOSED:
+        changes = {"stage": ProjectStage.CLOSED, "on_hold": False, "closed_on": closed_on, "closure_note": closure_note}
+    else:
+        if not stage:
+            stage = ProjectStage.IMPLEMENTATION if project.is_closed else project.stage
+        changes = {
+            "stage": stage,
+            "on_hold": status == ProjectStatus.ON_HOLD,
+            "closed_on": None,
+            "closure_note": "",
+        }
+    return update_project(project=project, user=user, expected_version=expected_version, **changes)
 
 
 @transaction.atomic
@@ -99,7 +132,8 @@ def _next_version(programme, period_start, period_end):
 def draft_highlight_report(*, programme, period_start, period_end, user):
     """Start a programme's highlight report for a reporting period.
 
-    The header is copied from the programme, and each project gets one row,
+    The header is copied from the programme, and each active project (not
+    closed, not on hold: Project.objects.active()) gets one row,
     in workstream then project order, from its latest update whose period ends
     within the reporting period; later updates belong to the next report. A
     project with no update in the period gets a row with no narrative and its
@@ -126,6 +160,7 @@ def draft_highlight_report(*, programme, period_start, period_end, user):
 
     projects = (
         Project.objects.filter(workstream__programme=programme)
+        .active()
         .select_related("workstream")
         .order_by("workstream__position", "workstream__name", "position", "name")
     )
@@ -161,6 +196,27 @@ def draft_highlight_report(*, programme, period_start, period_end, user):
         row.report = report
         _full_clean_copy(row, f"The latest update of “{row.project_name}” in the period", exclude=["report"])
     HighlightReportRow.objects.bulk_create(rows)
+    return report
+
+
+@transaction.atomic
+def remove_report_row(*, row, user):
+    """Leave a project's row out of a draft report, before publishing.
+
+    The project itself is untouched. Unless the manager has overridden the
+    overall RAG (with a reason), it follows the rows left: the suggestion is
+    always the worst of the rows actually in the report.
+    """
+    # Fetched afresh: the caller's report may hold its rows prefetched.
+    report = HighlightReport.objects.get(pk=row.report_id)
+    check_scope(user, report)
+    report.ensure_draft()
+    suggested = report.worst_row_rag()
+    row.delete()
+    if report.overall_rag == suggested and not report.overall_rag_reason.strip():
+        report.overall_rag = report.worst_row_rag()
+        report.full_clean()
+        report.save()
     return report
 
 

@@ -10,9 +10,9 @@ from core.permissions import manages
 from core.views import edit_page
 from programmes.access import get_programme_for_user, get_project_for_user, get_workstream_for_user
 from programmes.filters import ProjectFilter
-from programmes.forms import ProgrammeForm, ProjectForm, ProjectUpdateForm, WorkstreamForm
+from programmes.forms import ProgrammeForm, ProjectForm, ProjectStatusForm, ProjectUpdateForm, WorkstreamForm
 from programmes.models import Programme, Project, Workstream
-from programmes.services import record_project_update
+from programmes.services import change_project_status, record_project_update
 
 PAGE_SIZE = 25
 
@@ -139,3 +139,23 @@ def project_update(request, ref):
             messages.success(request, f"Update saved for “{project}”.")
             return redirect(project)
     return render(request, "programmes/project_update.html", {"project": project, "form": form})
+
+
+def project_status(request, ref):
+    project = get_project_for_user(request, ref, for_edit=True)
+    form = ProjectStatusForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            change_project_status(project=project, user=request.user, expected_version=data.pop("version"), **data)
+        except EditConflict as conflict:
+            add_conflict_error(form, conflict)
+            project = get_project_for_user(request, ref, for_edit=True)
+        except ValidationError as error:
+            add_model_errors(form, error)
+            project = get_project_for_user(request, ref, for_edit=True)  # as saved, not as refused
+        else:
+            messages.success(request, f"“{project}” is now {project.status_label.lower()}.")
+            return redirect(project)
+    context = {"form": form, "title": f"Stage and status: {project}", "cancel_url": project.get_absolute_url()}
+    return render(request, "form_page.html", context)
