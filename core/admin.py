@@ -2,7 +2,8 @@
 the accountable-item base class and the append-only behaviour of updates."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -57,6 +58,22 @@ class ScopedAdminMixin:
 
     def get_form(self, request, obj=None, **kwargs):
         return scoped_form(super().get_form(request, obj, **kwargs), request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form refuses a save made after someone else's; this catches the
+        # one that lands in the moment between that check and the save. The
+        # admin's transaction has rolled everything back by now.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict as conflict:
+            who = conflict.changed_by
+            who = (who.get_full_name() or who.get_username()) if who else "Someone else"
+            messages.error(
+                request,
+                f"{who} saved this at the same moment, so your changes have not been saved. "
+                "Check the page as it is now and make your change again.",
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
     def get_formsets_with_inlines(self, request, obj=None):
         for formset, inline in super().get_formsets_with_inlines(request, obj):

@@ -387,6 +387,12 @@ def _worst_rag(ratings):
 
 
 class HighlightReportQuerySet(models.QuerySet):
+    def ensure_draft(self, pk):
+        """Refuse to change report `pk` (or one of its rows) unless it is still
+        a draft in the database: a published report is what a committee saw."""
+        if not self.filter(pk=pk, status=HighlightReport.Status.DRAFT).exists():
+            raise ReportIsPublished(pk)
+
     def published(self):
         return self.filter(status=HighlightReport.Status.PUBLISHED)
 
@@ -601,8 +607,8 @@ class HighlightReport(models.Model):
         Asks the database rather than trusting this instance, which may have
         been loaded before someone else published it.
         """
-        if self.pk and not HighlightReport.objects.filter(pk=self.pk, status=self.Status.DRAFT).exists():
-            raise ReportIsPublished(self.pk)
+        if self.pk:
+            HighlightReport.objects.ensure_draft(self.pk)
 
     def save(self, *args, **kwargs):
         # Publishing saves a report that is still a draft in the database, so it
@@ -771,8 +777,7 @@ class HighlightReportRow(models.Model):
         return f"{self.direction_arrow} {self.direction.label}"
 
     def save(self, *args, **kwargs):
-        if not HighlightReport.objects.filter(pk=self.report_id, status=HighlightReport.Status.DRAFT).exists():
-            raise ReportIsPublished(self.report_id)
+        HighlightReport.objects.ensure_draft(self.report_id)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

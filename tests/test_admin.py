@@ -23,7 +23,7 @@ from actions.models import (
     Status,
 )
 from committees.models import AgendaItem, Committee, Meeting, MinutedAction
-from core.models import RAG, Owner
+from core.models import RAG, EditConflict, Owner
 from programmes.models import HighlightReport, HighlightReportRow, Programme, Project, ProjectUpdate, Workstream
 from programmes.services import draft_highlight_report, publish_highlight_report
 from workspace.models import ReminderDigest
@@ -442,3 +442,23 @@ def test_admin_save_after_someone_elses_is_refused_with_what_they_changed(admin_
     assert admin_client.post(change_url, again).status_code == 302
     project.refresh_from_db()
     assert (project.rag, project.due_wording) == (RAG.RED, "by Christmas")
+
+
+def test_admin_save_racing_another_is_refused_with_a_message_and_nothing_saved(admin_client, oip, monkeypatch):
+    """Someone saves between the form's version check and the admin's save."""
+    from core import admin as core_admin
+
+    project = oip["project"]
+    change_url = reverse("admin:programmes_project_change", args=[project.pk])
+    data = form_data(admin_client.get(change_url))
+    data["due_wording"] = "by Christmas"
+
+    def someone_else_saved_first(obj, **kwargs):
+        raise EditConflict(type(obj).objects.get(pk=obj.pk), kwargs["expected_version"])
+
+    monkeypatch.setattr(core_admin, "save_with_services", someone_else_saved_first)
+    response = admin_client.post(change_url, data, follow=True)
+    assert response.redirect_chain[-1][0] == change_url
+    assert "saved this at the same moment, so your changes have not been saved" in response.content.decode()
+    project.refresh_from_db()
+    assert project.due_wording != "by Christmas"
