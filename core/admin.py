@@ -66,11 +66,9 @@ class ScopedAdminMixin:
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except EditConflict as conflict:
-            who = conflict.changed_by
-            who = (who.get_full_name() or who.get_username()) if who else "Someone else"
             messages.error(
                 request,
-                f"{who} saved this at the same moment, so your changes have not been saved. "
+                f"{conflict.changed_by_name} saved this at the same moment, so your changes have not been saved. "
                 "Check the page as it is now and make your change again.",
             )
             return HttpResponseRedirect(request.get_full_path())

@@ -162,8 +162,7 @@ def add_model_errors(form, error):
 def add_conflict_error(form, conflict):
     """Explain the clash and re-arm the form at the current version, so a
     second submit (after merging) saves."""
-    who = conflict.changed_by
-    who = (who.get_full_name() or who.get_username()) if who else "Someone else"
+    who = conflict.changed_by_name
     changes = conflict.changes()
     detail = "; ".join(f"{label}: {old} → {new}" for label, old, new in changes) or "details not available"
     form.add_error(

@@ -239,6 +239,12 @@ class EditConflict(Exception):
         record = history.select_related("history_user").first() if history is not None else None
         return record.history_user if record else None
 
+    @property
+    def changed_by_name(self):
+        """Who to name in the message: their full name, login, or “Someone else”."""
+        who = self.changed_by
+        return (who.get_full_name() or who.get_username()) if who else "Someone else"
+
 
 class Accountable(models.Model):
     """Every programme, workstream, project, recommendation and action has a RAG,
