@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -67,7 +68,14 @@ class Owner(models.Model):
         max_length=200, blank=True, help_text="Spelt out, e.g. “Organisational Improvement Team”."
     )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEAM)
+    post_title = models.CharField(
+        "post title", max_length=200, blank=True, help_text="e.g. “Assistant Director, Organisational Improvement”."
+    )
+    organisation = models.CharField(
+        max_length=200, blank=True, help_text="Where they work, if not the council, e.g. “London Borough of Bexley”."
+    )
     email = models.EmailField(blank=True)
+    telephone = models.CharField(max_length=40, blank=True, help_text="As the council prints it, e.g. 020 8461 7942.")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -94,11 +102,19 @@ class Owner(models.Model):
     def natural_key(self):
         return (self.name,)
 
+    def get_absolute_url(self):
+        return reverse("owner_detail", args=[self.pk])
+
     @property
     def display_name(self):
         if self.full_name and self.full_name != self.name:
             return f"{self.name} ({self.full_name})"
         return self.name
+
+    @property
+    def name_and_post(self):
+        """“Chris Spellman, Assistant Director, Organisational Improvement”, as a cover sheet names a contact."""
+        return f"{self.name}, {self.post_title}" if self.post_title else self.name
 
 
 def new_ref():
@@ -246,7 +262,42 @@ class EditConflict(Exception):
         return (who.get_full_name() or who.get_username()) if who else "Someone else"
 
 
-class Accountable(models.Model):
+class Versioned(models.Model):
+    """A row two people may edit at once: every save bumps its version, and
+    save_if_unchanged refuses a save made from a stale copy (EditConflict)."""
+
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped on every save; stops two people overwriting each other."
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+    def save_if_unchanged(self, expected_version, **kwargs):
+        """Save only if nobody else has saved since `expected_version` was read.
+
+        The conditional UPDATE takes the row's write lock, so of two people who
+        opened the same form, the second to save finds no row at their version
+        and gets EditConflict instead of silently overwriting the first.
+        """
+        with transaction.atomic():
+            claimed = (
+                type(self)
+                ._default_manager.filter(pk=self.pk, version=expected_version)
+                .update(version=expected_version)
+            )
+            if not claimed:
+                raise EditConflict(type(self)._default_manager.get(pk=self.pk), expected_version)
+            self.version = expected_version
+            self.save(**kwargs)
+
+
+class Accountable(Versioned):
     """Every programme, workstream, project, recommendation and action has a RAG,
     an accountable owner and a due date.
 
@@ -275,38 +326,12 @@ class Accountable(models.Model):
         blank=True,
         help_text="The deadline in the source's own words, e.g. “by end of June 2010”.",
     )
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Bumped on every save; stops two people overwriting each other."
-    )
 
     class Meta:
         abstract = True
         constraints = [
             models.CheckConstraint(condition=Q(rag__in=RAG.values), name="%(app_label)s_%(class)s_rag_valid"),
         ]
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            self.version += 1
-        super().save(*args, **kwargs)
-
-    def save_if_unchanged(self, expected_version, **kwargs):
-        """Save only if nobody else has saved since `expected_version` was read.
-
-        The conditional UPDATE takes the row's write lock, so of two people who
-        opened the same form, the second to save finds no row at their version
-        and gets EditConflict instead of silently overwriting the first.
-        """
-        with transaction.atomic():
-            claimed = (
-                type(self)
-                ._default_manager.filter(pk=self.pk, version=expected_version)
-                .update(version=expected_version)
-            )
-            if not claimed:
-                raise EditConflict(type(self)._default_manager.get(pk=self.pk), expected_version)
-            self.version = expected_version
-            self.save(**kwargs)
 
     @property
     def is_complete(self):

@@ -17,9 +17,11 @@ from core.models import (
     RAG,
     Accountable,
     AccountableQuerySet,
+    Owner,
     ProgressUpdate,
     RefManager,
     RefModel,
+    Versioned,
     new_ref,  # noqa: F401 (early migrations name programmes.models.new_ref)
 )
 from core.permissions import manages, owns_or_manages
@@ -47,6 +49,24 @@ REPORT_LINES = 40
 # month's report in its last days, but no further: a period ending years
 # ahead would stop every later report from following it.
 REPORT_PERIOD_MARGIN = datetime.timedelta(days=31)
+
+
+def validate_pounds(value):
+    if value is not None and value < 0:
+        raise ValidationError("Enter an amount of £0 or more.")
+
+
+def money_field(verbose_name, **options):
+    """An amount in pounds, exact to the penny (never a float): up to £999,999,999,999.99."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validate_pounds],
+        **options,
+    )
 
 
 class Stage(models.TextChoices):
@@ -153,6 +173,9 @@ class Workstream(RefModel, Accountable):
     name = models.CharField(max_length=200)
     description = LimitedTextField(blank=True, max_length=DESCRIPTION_LIMIT)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within the programme.")
+    stage = models.CharField(
+        max_length=16, choices=ProjectStage.choices, blank=True, help_text="Where the papers give a workstream one."
+    )
     history = HistoricalRecords()
 
     objects = RefManager.from_queryset(AccountableQuerySet)()
@@ -162,6 +185,9 @@ class Workstream(RefModel, Accountable):
         constraints = [
             *Accountable.Meta.constraints,
             models.UniqueConstraint(fields=["programme", "name"], name="workstream_name_unique_in_programme"),
+            models.CheckConstraint(
+                condition=models.Q(stage__in=[*ProjectStage.values, ""]), name="workstream_stage_valid"
+            ),
         ]
 
     def get_absolute_url(self):
@@ -215,6 +241,29 @@ class Project(RefModel, Accountable):
     closed_on = models.DateField("closing date", null=True, blank=True, validators=[validate_sensible_date])
     closure_note = LimitedTextField(
         blank=True, max_length=NOTE_LIMIT, help_text="When closed: the outcome, and the lessons learned."
+    )
+    start_date = models.DateField(null=True, blank=True, validators=[validate_sensible_date])
+    start_wording = models.CharField(max_length=60, blank=True, help_text="As written, e.g. “June 2010”.")
+    shared_with = models.ManyToManyField(
+        Workstream,
+        blank=True,
+        related_name="shared_projects",
+        help_text="Workstreams of other programmes that report this same project (one record, not a copy).",
+    )
+    # The project initiation document.
+    objectives = LimitedTextField(blank=True, max_length=DESCRIPTION_LIMIT)
+    scope = LimitedTextField("scope", blank=True, max_length=DESCRIPTION_LIMIT, help_text="What is in scope.")
+    exclusions = LimitedTextField("exclusions", blank=True, max_length=DESCRIPTION_LIMIT)
+    dependencies = LimitedTextField(blank=True, max_length=DESCRIPTION_LIMIT)
+    assumptions = LimitedTextField(blank=True, max_length=DESCRIPTION_LIMIT)
+    constraints_note = LimitedTextField("constraints", blank=True, max_length=DESCRIPTION_LIMIT)
+    governance = LimitedTextField(blank=True, max_length=DESCRIPTION_LIMIT)
+    # Funding (PID 1.7): amounts in pounds, exact.
+    total_cost = money_field("total project cost (£)")
+    capital_funding = money_field("capital funding requested (£)")
+    revenue_funding = money_field("revenue funding requested (£)")
+    funding_note = models.CharField(
+        max_length=300, blank=True, help_text="e.g. “Transformation and Efficiency Capital Funding”."
     )
     history = HistoricalRecords()
 
@@ -490,6 +539,15 @@ class HighlightReport(models.Model):
         help_text="Required when the overall RAG is not the worst of the project rows.",
     )
     management_summary = LimitedTextField(blank=True, max_length=NOTE_LIMIT, max_lines=REPORT_LINES)
+    as_at = models.DateField(
+        "as at",
+        null=True,
+        blank=True,
+        validators=[validate_sensible_date],
+        help_text="The date the report speaks for, if entered after the event (the publish time is kept too).",
+    )
+    include_benefits = models.BooleanField("include the savings and benefits summary", default=False)
+    include_milestones = models.BooleanField("include key milestones", default=False)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     version_number = models.PositiveSmallIntegerField(default=1, help_text="1, 2, … within the programme and period.")
     published_at = models.DateTimeField(null=True, blank=True)
@@ -788,3 +846,680 @@ class HighlightReportRow(models.Model):
         return (*self.report.natural_key(), self.position)
 
     natural_key.dependencies = ["programmes.highlightreport", "programmes.project"]
+
+
+# The project initiation document as data: the milestones, risk register,
+# funding, benefits and partners a project is run by (the 2010 Capital
+# Ambition bid, section by section), and the programme's partners.
+
+
+class Level(models.IntegerChoices):
+    """A risk's probability or impact, graded as the PID grades them (L/M/H)."""
+
+    LOW = 1, "Low"
+    MEDIUM = 2, "Medium"
+    HIGH = 3, "High"
+
+    @property
+    def letter(self):
+        return self.label[0]
+
+
+class RiskGrade(models.TextChoices):
+    """A risk's score (probability × impact, 1–9) in the words a register uses."""
+
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+    @classmethod
+    def for_score(cls, score):
+        if score >= 6:
+            return cls.HIGH
+        return cls.MEDIUM if score >= 3 else cls.LOW
+
+
+class ProjectPart(Versioned):
+    """Something recorded against a project (a milestone, a risk, a benefit, a
+    funder, a partner): changed by the project's programme managers, and never
+    moved to a project they do not manage."""
+
+    class Meta:
+        abstract = True
+
+    def can_be_edited_by(self, user):
+        return self.project.can_be_edited_by(user)
+
+    def validate_scope(self, user, original=None, **related):
+        noun = self._meta.verbose_name_plural
+        if original is not None and not original.can_be_edited_by(user):
+            raise PermissionDenied(f"Only the project's programme managers can change its {noun}.")
+        if changed(self, original, "project") and not self.project.can_be_edited_by(user):
+            raise ValidationError({"project": f"You can only add {noun} to projects of a programme you manage."})
+
+
+class MilestoneStatus(models.TextChoices):
+    PLANNED = "planned", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    ACHIEVED = "achieved", "Achieved"
+    MISSED = "missed", "Missed"
+    DROPPED = "dropped", "Dropped"
+
+
+MILESTONE_DONE = (MilestoneStatus.ACHIEVED, MilestoneStatus.DROPPED)
+
+
+class MilestoneQuerySet(AccountableQuerySet):
+    def open(self):
+        """Milestones still to be met: not achieved or dropped, on a project still being run."""
+        return (
+            self.exclude(status__in=MILESTONE_DONE)
+            .exclude(rag=RAG.COMPLETE)
+            .filter(project__in=Project.objects.active())
+        )
+
+    def due_between(self, start, end):
+        return self.open().filter(due_date__gte=start, due_date__lte=end)
+
+
+class Milestone(RefModel, Accountable, ProjectPart):
+    """A key milestone by stage or phase (PID 4.6): its owner is the
+    responsible officer, its due date the target completion date (as written
+    and as a real date). A tracked kind: My work, reminders and overdue."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    number = models.CharField("no.", max_length=10, blank=True, help_text="As numbered in the plan, e.g. “1.1”.")
+    stage = models.CharField(
+        "project stage or phase", max_length=100, blank=True, help_text="e.g. “Governance”, “Implementation”."
+    )
+    name = models.CharField("key milestone", max_length=300)
+    status = models.CharField(max_length=12, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED)
+    achieved_on = models.DateField("achieved", null=True, blank=True, validators=[validate_sensible_date])
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the project's plan.")
+    key = models.BooleanField(
+        "key milestone for reports", default=True, help_text="Offered to the highlight report's key milestones."
+    )
+    history = HistoricalRecords()
+
+    objects = RefManager.from_queryset(MilestoneQuerySet)()
+
+    class Meta(Accountable.Meta):
+        ordering = ["project", "position", "number", "pk"]
+        constraints = [
+            *Accountable.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(status__in=MilestoneStatus.values), name="milestone_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=MilestoneStatus.ACHIEVED, achieved_on__isnull=False)
+                | (~models.Q(status=MilestoneStatus.ACHIEVED) & models.Q(achieved_on__isnull=True)),
+                name="milestone_achieved_with_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.name}" if self.number else self.name
+
+    def ref_stem(self):
+        return f"{self.project.ref} milestone {self.number.replace('.', ' ') or self.name}"
+
+    def get_absolute_url(self):
+        return f"{self.project.get_absolute_url()}#milestone-{self.ref}"
+
+    @property
+    def programme_id(self):
+        return self.project.programme_id
+
+    @property
+    def is_done(self):
+        return self.status in MILESTONE_DONE
+
+    def is_overdue(self, today=None):
+        return not self.is_done and self.project.status == ProjectStatus.ACTIVE and super().is_overdue(today)
+
+    def can_be_updated_by(self, user):
+        """Recording progress: the responsible officer (or their team), the project's owner, or a manager."""
+        return owns_or_manages(
+            user, self.owner_id, self.programme_id, "programmes.change_milestone"
+        ) or self.project.can_be_updated_by(user)
+
+    def clean(self):
+        errors = {}
+        if self.status == MilestoneStatus.ACHIEVED and self.achieved_on is None:
+            errors["achieved_on"] = "Give the date the milestone was achieved."
+        if self.status != MilestoneStatus.ACHIEVED and self.achieved_on is not None:
+            errors["achieved_on"] = "Only an achieved milestone has an achieved date."
+        if self.achieved_on and self.achieved_on > timezone.localdate():
+            errors["achieved_on"] = "A milestone cannot be achieved in the future."
+        if errors:
+            raise ValidationError(errors)
+
+
+class RiskKind(models.TextChoices):
+    RISK = "risk", "Risk"
+    ISSUE = "issue", "Issue"
+
+
+class RiskStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class RiskQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=RiskStatus.OPEN)
+
+    def escalated(self):
+        return self.open().filter(escalated=True)
+
+    def graded(self, grade):
+        """Risks whose score falls in `grade` (RiskGrade)."""
+        bounds = {RiskGrade.HIGH: (6, 9), RiskGrade.MEDIUM: (3, 5), RiskGrade.LOW: (1, 2)}[grade]
+        return self.filter(score__gte=bounds[0], score__lte=bounds[1])
+
+
+class Risk(RefModel, ProjectPart):
+    """One line of a project's risk and issue register (PID 4.5): graded by
+    probability and impact (L/M/H), whose product is its score (1–9) and grade."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="risks")
+    number = models.PositiveSmallIntegerField("risk no.", help_text="Its number in the project's register.")
+    kind = models.CharField("risk or issue", max_length=8, choices=RiskKind.choices, default=RiskKind.RISK)
+    description = LimitedTextField(max_length=REASON_LIMIT)
+    probability = models.PositiveSmallIntegerField(choices=Level.choices, help_text="How likely: Low, Medium or High.")
+    impact = models.PositiveSmallIntegerField(choices=Level.choices, help_text="How serious: Low, Medium or High.")
+    score = models.GeneratedField(
+        expression=models.F("probability") * models.F("impact"),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
+    mitigation = LimitedTextField("mitigating actions", blank=True, max_length=NOTE_LIMIT)
+    owner = models.ForeignKey(
+        Owner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="responsible officer",
+    )
+    status = models.CharField(max_length=8, choices=RiskStatus.choices, default=RiskStatus.OPEN)
+    raised_on = models.DateField("date raised", null=True, blank=True, validators=[validate_sensible_date])
+    closed_on = models.DateField(null=True, blank=True, validators=[validate_sensible_date])
+    escalated = models.BooleanField(
+        default=False, help_text="Escalated to the programme: offered to the highlight report's risks and issues."
+    )
+    history = HistoricalRecords()
+
+    objects = RefManager.from_queryset(RiskQuerySet)()
+
+    class Meta:
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="risk_number_unique_in_project"),
+            models.CheckConstraint(condition=models.Q(kind__in=RiskKind.values), name="risk_kind_valid"),
+            models.CheckConstraint(condition=models.Q(status__in=RiskStatus.values), name="risk_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(probability__in=Level.values, impact__in=Level.values), name="risk_levels_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=RiskStatus.CLOSED) | models.Q(closed_on__isnull=True),
+                name="risk_closed_on_only_when_closed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}: {self.description[:80]}"
+
+    def ref_stem(self):
+        return f"{self.project.ref} risk {self.number}"
+
+    def get_absolute_url(self):
+        return f"{self.project.get_absolute_url()}#risk-{self.ref}"
+
+    @property
+    def current_score(self):
+        """The score as the fields now stand (the stored one is computed on save)."""
+        return self.probability * self.impact if self.probability and self.impact else None
+
+    @property
+    def grade(self):
+        score = self.current_score
+        return RiskGrade.for_score(score) if score else None
+
+    @property
+    def grading(self):
+        """“M/H, score 6 (High)”: letters, score and grade, never colour alone."""
+        if not self.grade:
+            return ""
+        letters = f"{Level(self.probability).letter}/{Level(self.impact).letter}"
+        return f"{letters}, score {self.current_score} ({self.grade.label})"
+
+    def can_be_updated_by(self, user):
+        return owns_or_manages(
+            user, self.owner_id, self.project.programme_id, "programmes.change_risk"
+        ) or self.project.can_be_updated_by(user)
+
+    def clean(self):
+        if self.status != RiskStatus.CLOSED and self.closed_on is not None:
+            raise ValidationError({"closed_on": "Only a closed risk has a closing date."})
+        if self.raised_on and self.closed_on and self.closed_on < self.raised_on:
+            raise ValidationError({"closed_on": "A risk cannot close before it was raised."})
+
+
+class FundingKind(models.TextChoices):
+    CAPITAL = "capital", "Capital"
+    REVENUE = "revenue", "Revenue"
+
+
+class Funder(ProjectPart):
+    """Who pays towards a project, how much, and whether it is secured (PID 3.1)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funders")
+    partner = models.ForeignKey("Partner", on_delete=models.PROTECT, related_name="funding")
+    amount = money_field("amount (£)")
+    kind = models.CharField(max_length=8, choices=FundingKind.choices, blank=True)
+    secured = models.BooleanField("funding secured", default=False)
+    decision_wording = models.CharField(
+        "decision date as written", max_length=100, blank=True, help_text="If not secured, e.g. “July 2010”."
+    )
+    decision_date = models.DateField(null=True, blank=True, validators=[validate_sensible_date])
+    note = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "-amount", "partner__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "partner", "kind"], name="funder_once_per_project_and_kind"),
+            models.CheckConstraint(condition=models.Q(kind__in=[*FundingKind.values, ""]), name="funder_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} for {self.project}"
+
+    def get_absolute_url(self):
+        return f"{self.project.get_absolute_url()}#funding"
+
+
+class SpendProfileEntry(ProjectPart):
+    """Planned spend in one quarter of a project year (PID 3.2 and 3.3)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="spend_profile")
+    kind = models.CharField(max_length=8, choices=FundingKind.choices)
+    year = models.PositiveSmallIntegerField(help_text="Year 1, 2, … of the project.")
+    quarter = models.PositiveSmallIntegerField(choices=[(q, f"Quarter {q}") for q in range(1, 5)])
+    amount = models.DecimalField("amount (£)", max_digits=14, decimal_places=2, validators=[validate_pounds])
+
+    class Meta:
+        ordering = ["project", "kind", "year", "quarter"]
+        verbose_name_plural = "spend profile entries"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind", "year", "quarter"], name="spend_once_per_quarter"),
+            models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="spend_quarter_valid"),
+            models.CheckConstraint(condition=models.Q(year__gte=1, year__lte=20), name="spend_year_valid"),
+            models.CheckConstraint(condition=models.Q(kind__in=FundingKind.values), name="spend_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} year {self.year} Q{self.quarter}"
+
+    def get_absolute_url(self):
+        return f"{self.project.get_absolute_url()}#funding"
+
+
+class BenefitType(models.TextChoices):
+    """The Capital Ambition PID's benefit types (1.8 and 2.6)."""
+
+    CASH_SAVINGS = "cash_savings", "Cash savings"
+    EFFICIENCY_GAINS = "efficiency_gains", "Efficiency gains"
+    COST_AVOIDANCE = "cost_avoidance", "Cost avoidance"
+    CAPACITY_BUILDING = "capacity_building", "Capacity building"
+    PERFORMANCE_IMPROVEMENT = "performance_improvement", "Performance improvement"
+    CUSTOMER_SATISFACTION = "customer_satisfaction", "Customer satisfaction"
+    OTHER = "other", "Other"
+
+
+def financial_year_label(year):
+    """2012 → “2012/13”, the council's financial year starting in April 2012."""
+    return f"{year}/{(year + 1) % 100:02d}" if year else ""
+
+
+class BenefitQuerySet(models.QuerySet):
+    def with_realised(self):
+        """Annotate `realised`: the sum of amounts realised so far (None if none recorded)."""
+        realised = (
+            BenefitRealisation.objects.filter(benefit=OuterRef("pk"))
+            .order_by()
+            .values("benefit")
+            .annotate(total=models.Sum("amount"))
+            .values("total")
+        )
+        return self.annotate(realised=Subquery(realised, output_field=models.DecimalField()))
+
+    def totals(self):
+        """{"target": £ of targets given in pounds, "realised": £ realised}, over these benefits."""
+        target = self.aggregate(total=models.Sum("target_amount"))["total"]
+        realised = BenefitRealisation.objects.filter(benefit__in=self.values("pk")).aggregate(
+            total=models.Sum("amount")
+        )["total"]
+        return {"target": target, "realised": realised}
+
+    def by_financial_year(self):
+        """[(year, target £, realised £)] for these benefits, by financial year."""
+        targets = dict(
+            self.exclude(financial_year=None)
+            .order_by()
+            .values("financial_year")
+            .annotate(total=models.Sum("target_amount"))
+            .values_list("financial_year", "total")
+        )
+        realised = dict(
+            BenefitRealisation.objects.filter(benefit__in=self.values("pk"))
+            .order_by()
+            .values("financial_year")
+            .annotate(total=models.Sum("amount"))
+            .values_list("financial_year", "total")
+        )
+        years = sorted({*targets, *realised} - {None})
+        return [(financial_year_label(y), targets.get(y), realised.get(y)) for y in years]
+
+
+class Benefit(ProjectPart):
+    """A benefit or saving a project is to deliver: a target in pounds, or a
+    percentage (or range) of a stated base, as the papers give them."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="benefits")
+    type = models.CharField(max_length=24, choices=BenefitType.choices)
+    description = LimitedTextField(max_length=NOTE_LIMIT)
+    target_amount = money_field("target (£)")
+    target_percent_low = models.DecimalField(
+        "target (%)", max_digits=5, decimal_places=2, null=True, blank=True, help_text="e.g. 20, or 15 for 15–20%."
+    )
+    target_percent_high = models.DecimalField(
+        "up to (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The top of a range (20 for 15–20%).",
+    )
+    percent_of = models.CharField(
+        "percentage of", max_length=200, blank=True, help_text="The base, e.g. “combined management cost”."
+    )
+    at_least = models.BooleanField("at least / a minimum of", default=False)
+    target_wording = models.CharField(
+        "target as written",
+        max_length=300,
+        blank=True,
+        help_text="e.g. “a minimum of 20% savings in combined management cost”.",
+    )
+    financial_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The year the financial year starts: 2012 for 2012/13."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    objects = BenefitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(type__in=BenefitType.values), name="benefit_type_valid"),
+            models.CheckConstraint(
+                condition=models.Q(target_percent_low__isnull=True)
+                | models.Q(target_percent_low__gte=0, target_percent_low__lte=100),
+                name="benefit_percent_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_percent_high__isnull=True)
+                | models.Q(target_percent_low__isnull=False, target_percent_high__gte=models.F("target_percent_low"))
+                & models.Q(target_percent_high__lte=100),
+                name="benefit_percent_range_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(financial_year__isnull=True)
+                | models.Q(financial_year__gte=2000, financial_year__lte=2100),
+                name="benefit_financial_year_sensible",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()}: {self.description[:80]}"
+
+    def get_absolute_url(self):
+        return f"{self.project.get_absolute_url()}#benefit-{self.pk}"
+
+    @property
+    def financial_year_label(self):
+        return financial_year_label(self.financial_year)
+
+    def clean(self):
+        errors = {}
+        if self.target_percent_high is not None and self.target_percent_low is None:
+            errors["target_percent_low"] = "Give the bottom of the range as well as the top."
+        elif self.target_percent_high is not None and self.target_percent_high < self.target_percent_low:
+            errors["target_percent_high"] = "The top of the range cannot be below its bottom."
+        for name in ("target_percent_low", "target_percent_high"):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= 100:
+                errors[name] = "Enter a percentage between 0 and 100."
+        if self.target_percent_low is not None and not self.percent_of.strip():
+            errors["percent_of"] = "Say what the percentage is of, e.g. “combined management cost”."
+        if self.financial_year is not None and not 2000 <= self.financial_year <= 2100:
+            errors["financial_year"] = "Enter a financial year between 2000 and 2100."
+        if errors:
+            raise ValidationError(errors)
+
+
+class BenefitRealisation(Versioned):
+    """An amount of a benefit realised, recorded when it was known."""
+
+    benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="realisations")
+    financial_year = models.PositiveSmallIntegerField(help_text="The year the financial year starts: 2012 for 2012/13.")
+    amount = models.DecimalField("realised (£)", max_digits=14, decimal_places=2, validators=[validate_pounds])
+    recorded_on = models.DateField(default=timezone.localdate, validators=[validate_sensible_date])
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["benefit", "financial_year", "recorded_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(financial_year__gte=2000, financial_year__lte=2100),
+                name="realisation_financial_year_sensible",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.benefit}: {financial_year_label(self.financial_year)}"
+
+    def get_absolute_url(self):
+        return self.benefit.get_absolute_url()
+
+    @property
+    def project(self):
+        return self.benefit.project
+
+    def can_be_edited_by(self, user):
+        return self.benefit.project.can_be_updated_by(user)
+
+    def validate_scope(self, user, original=None, **related):
+        if not self.benefit.project.can_be_updated_by(user):
+            raise PermissionDenied("Only the project's owner or its programme's managers can record savings.")
+        if original is not None and original.benefit_id != self.benefit_id:
+            raise ValidationError({"benefit": "A realised amount stays with its benefit."})
+
+    def clean(self):
+        if self.recorded_on and self.recorded_on > timezone.localdate():
+            raise ValidationError({"recorded_on": "A realised amount cannot be recorded in the future."})
+
+
+class PartnerKind(models.TextChoices):
+    COUNCIL = "council", "Council"
+    PUBLIC_BODY = "public_body", "Public body"
+    FUNDER = "funder", "Funding body"
+    SUPPLIER = "supplier", "Consultant or supplier"
+    OTHER = "other", "Other"
+
+
+class Partner(RefModel, Versioned):
+    """Another organisation the programme works with: a council (LB Bexley,
+    LB Croydon), a public body (the PCT), a funder (Capital Ambition)."""
+
+    name = models.CharField(max_length=200, unique=True, help_text="In full, e.g. “London Borough of Bexley”.")
+    short_name = models.CharField(max_length=60, blank=True, help_text="As the papers write it, e.g. “LB Bexley”.")
+    kind = models.CharField(max_length=12, choices=PartnerKind.choices, default=PartnerKind.COUNCIL)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=PartnerKind.values), name="partner_kind_valid"),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("programmes:partner", args=[self.ref])
+
+    @property
+    def label(self):
+        return self.short_name or self.name
+
+    def can_be_edited_by(self, user):
+        return user.has_perm("programmes.change_partner")
+
+    def validate_scope(self, user, original=None, **related):
+        perm = "programmes.change_partner" if original else "programmes.add_partner"
+        if not user.has_perm(perm):
+            raise PermissionDenied("Only programme managers can record partner organisations.")
+
+
+class PartnerRole(models.TextChoices):
+    LEAD = "lead", "Lead"
+    PARTNER = "partner", "Partner"
+    FUNDER = "funder", "Funder"
+    MAY_JOIN = "may_join", "May join later"
+    ADVISER = "adviser", "Consultant or adviser"
+
+
+class Partnership(Versioned):
+    """A partner's role on a programme or on a project (exactly one of them),
+    with when or on what condition it may join, and its share where given."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="partnerships")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="partnerships"
+    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, null=True, blank=True, related_name="partnerships")
+    role = models.CharField(max_length=10, choices=PartnerRole.choices, default=PartnerRole.PARTNER)
+    contribution = models.CharField(
+        "contribution", max_length=500, blank=True, help_text="What it brings, in the papers' words."
+    )
+    joins_on = models.DateField("may join from", null=True, blank=True, validators=[validate_sensible_date])
+    join_condition = models.CharField(
+        "joins when", max_length=300, blank=True, help_text="e.g. “once its contracts expire in 2016”."
+    )
+    cost_share = money_field("share of costs (£)")
+    savings_share = money_field("share of savings (£)")
+    share_wording = models.CharField("share as written", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partner__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(programme__isnull=True, project__isnull=False)
+                | models.Q(programme__isnull=False, project__isnull=True),
+                name="partnership_on_programme_or_project",
+            ),
+            models.UniqueConstraint(
+                fields=["partner", "project"],
+                condition=models.Q(project__isnull=False),
+                name="partner_once_per_project",
+            ),
+            models.UniqueConstraint(
+                fields=["partner", "programme"],
+                condition=models.Q(programme__isnull=False),
+                name="partner_once_per_programme",
+            ),
+            models.CheckConstraint(condition=models.Q(role__in=PartnerRole.values), name="partnership_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.partner.label} ({self.get_role_display()}) on {self.project or self.programme}"
+
+    def get_absolute_url(self):
+        return f"{(self.project or self.programme).get_absolute_url()}#partners"
+
+    @property
+    def programme_of(self):
+        return self.programme_id if self.project_id is None else self.project.programme_id
+
+    def can_be_edited_by(self, user):
+        return manages(user, self.programme_of, "programmes.change_partnership")
+
+    def validate_scope(self, user, original=None, **related):
+        if original is not None and not original.can_be_edited_by(user):
+            raise PermissionDenied("Only the programme's managers can change its partners.")
+        perm = "programmes.change_partnership" if original else "programmes.add_partnership"
+        if not manages(user, self.programme_of, perm):
+            raise ValidationError("You can only record partners on a programme you manage.")
+
+    def clean(self):
+        if (self.programme_id is None) == (self.project_id is None):
+            raise ValidationError("A partner's role is on a programme or on a project, not both.")
+
+
+class HighlightReportMilestone(models.Model):
+    """A key milestone as the highlight report printed it (copied when drafting)."""
+
+    seed_written_once = True
+
+    report = models.ForeignKey(HighlightReport, on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveSmallIntegerField()
+    project_name = models.CharField(max_length=200)
+    milestone = models.CharField(max_length=320)
+    target = models.CharField(max_length=300, blank=True, help_text="The target date as printed.")
+    status = models.CharField(max_length=40)
+    responsible = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["report", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "position"], name="report_milestone_position_unique"),
+        ]
+
+    def __str__(self):
+        return self.milestone
+
+    def save(self, *args, **kwargs):
+        HighlightReport.objects.ensure_draft(self.report_id)
+        super().save(*args, **kwargs)
+
+
+class HighlightReportBenefit(models.Model):
+    """A line of the highlight report's savings and benefits summary (copied when drafting)."""
+
+    seed_written_once = True
+
+    report = models.ForeignKey(HighlightReport, on_delete=models.CASCADE, related_name="benefits")
+    position = models.PositiveSmallIntegerField()
+    project_name = models.CharField(max_length=200)
+    benefit_type = models.CharField(max_length=60)
+    description = LimitedTextField(max_length=NOTE_LIMIT)
+    target = models.CharField(max_length=300, blank=True, help_text="As printed: £350,000, or at least 20% of …")
+    realised = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["report", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "position"], name="report_benefit_position_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.project_name}: {self.benefit_type}"
+
+    def save(self, *args, **kwargs):
+        HighlightReport.objects.ensure_draft(self.report_id)
+        super().save(*args, **kwargs)

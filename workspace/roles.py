@@ -21,6 +21,11 @@ ROLE_PERMISSIONS = {
         "actions.add_actionupdate",
         "programmes.change_project",
         "programmes.add_projectupdate",
+        # Progress on the milestones and risks they are responsible for, and savings realised.
+        "programmes.change_milestone",
+        "programmes.change_risk",
+        "programmes.add_benefitrealisation",
+        "programmes.change_benefitrealisation",
     ],
     PROGRAMME_MANAGER: [
         VIEW_ALL,
@@ -33,8 +38,24 @@ ROLE_PERMISSIONS = {
                 ("actions", "recommendation"),
                 ("actions", "actionitem"),
                 ("programmes", "highlightreport"),
+                ("programmes", "partner"),
+                ("core", "owner"),
             ]
             for verb in ("add", "change")
+        ),
+        # The project initiation document's parts, which managers also remove.
+        *(
+            f"programmes.{verb}_{model}"
+            for model in [
+                "milestone",
+                "risk",
+                "funder",
+                "spendprofileentry",
+                "benefit",
+                "benefitrealisation",
+                "partnership",
+            ]
+            for verb in ("add", "change", "delete")
         ),
         "actions.add_actionupdate",
         "programmes.add_projectupdate",

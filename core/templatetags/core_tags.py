@@ -1,5 +1,6 @@
 from django import template
 
+from core import money
 from core.models import RAG
 
 register = template.Library()
@@ -44,3 +45,15 @@ def lockout_minutes(delta):
     if minutes:
         parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
     return " ".join(parts)
+
+
+@register.filter(name="pounds")
+def pounds_filter(value):
+    """{{ amount|pounds }} → £350,000 (core.money)."""
+    return money.pounds(value)
+
+
+@register.filter(name="pounds_short")
+def pounds_short_filter(value):
+    """{{ amount|pounds_short }} → £328k (core.money)."""
+    return money.pounds_short(value)
