@@ -73,7 +73,7 @@ class WorkstreamForm(VersionedModelForm):
 
     class Meta:
         model = Workstream
-        fields = ["name", "ref", "description", "owner", "due_date", "due_wording", "rag", "position"]
+        fields = ["name", "ref", "description", "owner", "stage", "due_date", "due_wording", "rag", "position"]
         widgets = {"due_date": DateInput()}
 
     def clean_name(self):
@@ -148,3 +148,30 @@ class ProjectStatusForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.helper = crispy_helper("Save stage and status")
+
+
+# --- The project initiation document ---------------------------------------------
+
+
+class ProjectInitiationForm(VersionedModelForm):
+    """The PID's narrative sections: what the project is for, its bounds, what
+    it leans on, and how it is governed. Saved through update_project."""
+
+    class Meta:
+        model = Project
+        fields = [
+            "start_date",
+            "start_wording",
+            "objectives",
+            "scope",
+            "exclusions",
+            "dependencies",
+            "assumptions",
+            "constraints_note",
+            "governance",
+        ]
+        labels = {"scope": "In scope", "exclusions": "Specific exclusions"}
+        widgets = {
+            "start_date": DateInput(),
+            **{name: forms.Textarea(attrs={"rows": 4}) for name in fields[2:]},
+        }

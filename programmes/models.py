@@ -312,6 +312,29 @@ class Project(RefModel, Accountable):
         """As ProjectQuerySet.open(): a closed or on-hold project is not overdue."""
         return self.status == ProjectStatus.ACTIVE and super().is_overdue(today)
 
+    INITIATION_FIELDS = (
+        "objectives",
+        "scope",
+        "exclusions",
+        "dependencies",
+        "assumptions",
+        "constraints_note",
+        "governance",
+    )
+
+    @property
+    def initiation_sections(self):
+        """(heading, text) for each section of the initiation document, in the PID's order."""
+        labels = {"scope": "In scope", "exclusions": "Specific exclusions"}
+        return [
+            (labels.get(name) or self._meta.get_field(name).verbose_name.capitalize(), getattr(self, name))
+            for name in self.INITIATION_FIELDS
+        ]
+
+    @property
+    def has_initiation_document(self):
+        return any(getattr(self, name) for name in self.INITIATION_FIELDS)
+
     @property
     def stage_and_status(self):
         """“Implementation”, “Scoping (on hold)” or “Closed”, for lists."""

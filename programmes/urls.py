@@ -11,6 +11,7 @@ urlpatterns = [
     path("projects/<slug:ref>/update/", views.project_update, name="project_update"),
     path("projects/<slug:ref>/edit/", views.project_edit, name="project_edit"),
     path("projects/<slug:ref>/status/", views.project_status, name="project_status"),
+    path("projects/<slug:ref>/initiation/", views.project_initiation, name="project_initiation"),
     path("workstreams/<slug:ref>/edit/", views.workstream_edit, name="workstream_edit"),
     path("workstreams/<slug:ref>/projects/new/", views.project_create, name="project_create"),
     path("<slug:ref>/", views.programme_detail, name="detail"),

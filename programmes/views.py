@@ -10,7 +10,14 @@ from core.permissions import manages
 from core.views import edit_page
 from programmes.access import get_programme_for_user, get_project_for_user, get_workstream_for_user
 from programmes.filters import ProjectFilter
-from programmes.forms import ProgrammeForm, ProjectForm, ProjectStatusForm, ProjectUpdateForm, WorkstreamForm
+from programmes.forms import (
+    ProgrammeForm,
+    ProjectForm,
+    ProjectInitiationForm,
+    ProjectStatusForm,
+    ProjectUpdateForm,
+    WorkstreamForm,
+)
 from programmes.models import Programme, Project, Workstream
 from programmes.services import change_project_status, record_project_update
 
@@ -159,3 +166,16 @@ def project_status(request, ref):
             return redirect(project)
     context = {"form": form, "title": f"Stage and status: {project}", "cancel_url": project.get_absolute_url()}
     return render(request, "form_page.html", context)
+
+
+def project_initiation(request, ref):
+    """Edit the project initiation document's sections (objectives, scope, …)."""
+    project = get_project_for_user(request, ref, for_edit=True)
+    form = ProjectInitiationForm(request.POST or None, instance=project, user=request.user)
+    return edit_page(
+        request,
+        form,
+        title=f"Initiation document: {project}",
+        message="Initiation document of “{obj}” saved.",
+        cancel_url=f"{project.get_absolute_url()}#initiation",
+    )

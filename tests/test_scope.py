@@ -771,6 +771,12 @@ def write_attempts(ours, theirs, meetings):
             {},
             403,
         ),
+        "project initiation document of theirs": (
+            "manager",
+            reverse("programmes:project_initiation", args=[theirs.project.ref]),
+            {"version": theirs.project.version, "objectives": "Not mine"},
+            403,
+        ),
         "meeting create by a manager": (
             "manager",
             reverse("committees:meeting_create", args=[meetings.committee.ref]),
