@@ -54,6 +54,10 @@ class ActionUpdateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required if you change the due date. The original date is kept.",
     )
+    author_name = ActionUpdate._meta.get_field("author_name").formfield(
+        label="Written by (if not you)",
+        help_text="When you enter someone else's update, their name: it shows as “entered by you for them”.",
+    )
 
     def __init__(self, *args, action, **kwargs):
         self.action = action

@@ -451,12 +451,6 @@ class ActionUpdate(ProgressUpdate):
         if not self.action.can_be_updated_by(user):
             raise PermissionDenied("Only the action's owner, their team or its programme's managers can update it.")
 
-    @property
-    def author_display(self):
-        if self.author:
-            return self.author.get_full_name() or self.author.get_username()
-        return self.author_name or "—"
-
 
 class DueDateRevision(models.Model):
     """A change to an action's due date. The first revision's `old_date` is the

@@ -56,6 +56,7 @@ def record_action_update(
     completed_on=None,
     due_date=None,
     due_change_reason="",
+    author_name="",
 ):
     """Append a progress note and apply its RAG/status/due-date changes.
 
@@ -90,6 +91,7 @@ def record_action_update(
         status_before=status_before,
         status_after=status,
         author=user,
+        author_name=author_name,
     )
     revisions = []
     if due_date != due_before:

@@ -92,6 +92,7 @@ def action_update(request, ref):
                 completed_on=data.get("completed_on"),
                 due_date=data.get("due_date"),
                 due_change_reason=data.get("due_change_reason", ""),
+                author_name=data.get("author_name", ""),
             )
         except EditConflict as conflict:
             add_conflict_error(form, conflict)

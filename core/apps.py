@@ -12,3 +12,8 @@ class CoreConfig(AppConfig):
         from core.middleware import mark_session_fresh
 
         user_logged_in.connect(mark_session_fresh, dispatch_uid="oip-session-fresh")
+
+        from core.models import Owner
+        from core.services import create_owner, register_services, update_owner
+
+        register_services(Owner, create=create_owner, update=update_owner, arg="owner")

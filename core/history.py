@@ -17,6 +17,7 @@ class HistoryEntry:
     who: object
     kind: str  # Created / Changed / Deleted
     changes: list = field(default_factory=list)  # (label, old, new)
+    reason: str = ""  # why, where the writer gave a reason (simple_history's change reason): a project's move
 
 
 def history_entries(instance, limit=50):
@@ -33,7 +34,13 @@ def history_entries(instance, limit=50):
             raw.append((newer, "Changed", [(c.field, c.old, c.new) for c in delta.changes]))
     labels = _Resolver(model, [c for _, _, changes in raw for c in changes])
     return [
-        HistoryEntry(when=record.history_date, who=record.history_user, kind=kind, changes=labels.describe(changes))
+        HistoryEntry(
+            when=record.history_date,
+            who=record.history_user,
+            kind=kind,
+            changes=labels.describe(changes),
+            reason=record.history_change_reason or "",
+        )
         for record, kind, changes in raw
     ]
 

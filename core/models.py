@@ -10,6 +10,7 @@ import itertools
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -38,6 +39,73 @@ class RAG(models.TextChoices):
         return {cls.RED: 0, cls.AMBER: 1, cls.GREEN: 2, cls.COMPLETE: 3}.get(value)
 
 
+class EditConflict(Exception):
+    """Someone else saved the item after this user opened it."""
+
+    def __init__(self, current, expected_version):
+        self.current = current
+        self.expected_version = expected_version
+        super().__init__(f"{current} was changed by someone else (now version {current.version})")
+
+    def changes(self):
+        """(field label, value then, value now) for what the other person changed."""
+        history = getattr(self.current, "history", None)
+        if history is None:
+            return []
+        records = list(history.filter(version__gte=self.expected_version).order_by("history_date"))
+        if len(records) < 2:
+            return []
+        delta = records[-1].diff_against(records[0], excluded_fields=["version"])
+        return describe_changes(type(self.current), [(c.field, c.old, c.new) for c in delta.changes])
+
+    @property
+    def changed_by(self):
+        history = getattr(self.current, "history", None)
+        record = history.select_related("history_user").first() if history is not None else None
+        return record.history_user if record else None
+
+    @property
+    def changed_by_name(self):
+        """Who to name in the message: their full name, login, or “Someone else”."""
+        who = self.changed_by
+        return (who.get_full_name() or who.get_username()) if who else "Someone else"
+
+
+class Versioned(models.Model):
+    """A row two people may edit at once: every save bumps its version, and
+    save_if_unchanged refuses a save made from a stale copy (EditConflict)."""
+
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped on every save; stops two people overwriting each other."
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+    def save_if_unchanged(self, expected_version, **kwargs):
+        """Save only if nobody else has saved since `expected_version` was read.
+
+        The conditional UPDATE takes the row's write lock, so of two people who
+        opened the same form, the second to save finds no row at their version
+        and gets EditConflict instead of silently overwriting the first.
+        """
+        with transaction.atomic():
+            claimed = (
+                type(self)
+                ._default_manager.filter(pk=self.pk, version=expected_version)
+                .update(version=expected_version)
+            )
+            if not claimed:
+                raise EditConflict(type(self)._default_manager.get(pk=self.pk), expected_version)
+            self.version = expected_version
+            self.save(**kwargs)
+
+
 class OwnerQuerySet(models.QuerySet):
     def for_user(self, user):
         """Owners a login answers for: their own named owner and every team they belong to."""
@@ -51,7 +119,7 @@ class OwnerManager(models.Manager.from_queryset(OwnerQuerySet)):
         return self.get(name=name)
 
 
-class Owner(models.Model):
+class Owner(Versioned):
     """Whoever is accountable for an item: a named officer, or a team or role.
 
     The seeds name owners both ways ("Lorna Blackwood", "OIP Team", "COE",
@@ -104,6 +172,16 @@ class Owner(models.Model):
 
     def get_absolute_url(self):
         return reverse("owner_detail", args=[self.pk])
+
+    def can_be_edited_by(self, user):
+        """Owners are shared by every programme, so any programme manager (whose
+        role grants core.change_owner) may correct one, as in the admin."""
+        return user.has_perm("core.change_owner")
+
+    def validate_scope(self, user, original=None, **related):
+        perm = "core.change_owner" if original is not None else "core.add_owner"
+        if not user.has_perm(perm):
+            raise PermissionDenied("Only programme managers can add or change people and teams.")
 
     @property
     def display_name(self):
@@ -205,6 +283,18 @@ class ProgressUpdate(RefModel):
     class Meta:
         abstract = True
 
+    @property
+    def author_display(self):
+        """Who wrote it, as a timeline shows it. Subclasses have `author`, the
+        login that saved it, and `author_name`, who wrote it when it was typed
+        in on their behalf: then both are named, “entered by Pat Manager for
+        Chris Spellman”."""
+        login = (self.author.get_full_name() or self.author.get_username()) if self.author else ""
+        name = self.author_name.strip()
+        if login and name and name != login:
+            return f"entered by {login} for {name}"
+        return login or name or "—"
+
     def save(self, *args, **kwargs):
         if not self._state.adding:
             plural = self._meta.verbose_name_plural
@@ -228,73 +318,6 @@ class AccountableQuerySet(models.QuerySet):
 
     def owned_by(self, user):
         return self.filter(owner__in=Owner.objects.for_user(user))
-
-
-class EditConflict(Exception):
-    """Someone else saved the item after this user opened it."""
-
-    def __init__(self, current, expected_version):
-        self.current = current
-        self.expected_version = expected_version
-        super().__init__(f"{current} was changed by someone else (now version {current.version})")
-
-    def changes(self):
-        """(field label, value then, value now) for what the other person changed."""
-        history = getattr(self.current, "history", None)
-        if history is None:
-            return []
-        records = list(history.filter(version__gte=self.expected_version).order_by("history_date"))
-        if len(records) < 2:
-            return []
-        delta = records[-1].diff_against(records[0], excluded_fields=["version"])
-        return describe_changes(type(self.current), [(c.field, c.old, c.new) for c in delta.changes])
-
-    @property
-    def changed_by(self):
-        history = getattr(self.current, "history", None)
-        record = history.select_related("history_user").first() if history is not None else None
-        return record.history_user if record else None
-
-    @property
-    def changed_by_name(self):
-        """Who to name in the message: their full name, login, or “Someone else”."""
-        who = self.changed_by
-        return (who.get_full_name() or who.get_username()) if who else "Someone else"
-
-
-class Versioned(models.Model):
-    """A row two people may edit at once: every save bumps its version, and
-    save_if_unchanged refuses a save made from a stale copy (EditConflict)."""
-
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Bumped on every save; stops two people overwriting each other."
-    )
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            self.version += 1
-        super().save(*args, **kwargs)
-
-    def save_if_unchanged(self, expected_version, **kwargs):
-        """Save only if nobody else has saved since `expected_version` was read.
-
-        The conditional UPDATE takes the row's write lock, so of two people who
-        opened the same form, the second to save finds no row at their version
-        and gets EditConflict instead of silently overwriting the first.
-        """
-        with transaction.atomic():
-            claimed = (
-                type(self)
-                ._default_manager.filter(pk=self.pk, version=expected_version)
-                .update(version=expected_version)
-            )
-            if not claimed:
-                raise EditConflict(type(self)._default_manager.get(pk=self.pk), expected_version)
-            self.version = expected_version
-            self.save(**kwargs)
 
 
 class Accountable(Versioned):

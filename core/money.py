@@ -32,11 +32,13 @@ def pounds_short(value):
     value = Decimal(value)
     sign = "-" if value < 0 else ""
     value = abs(value)
-    if value >= 1_000_000:
+    step = Decimal("1") if value >= 10_000 else Decimal("0.1")
+    thousands = (value / 1_000).quantize(step, ROUND_HALF_UP)
+    # Rounded up to a thousand thousands (£999,999) it is a million: “£1m”, never “£1,000k”.
+    if thousands >= 1_000:
         return f"{sign}£{_trim((value / 1_000_000).quantize(Decimal('0.1'), ROUND_HALF_UP))}m"
     if value >= 1_000:
-        step = Decimal("1") if value >= 10_000 else Decimal("0.1")
-        return f"{sign}£{_trim((value / 1_000).quantize(step, ROUND_HALF_UP))}k"
+        return f"{sign}£{_trim(thousands)}k"
     return pounds(value if sign == "" else -value)
 
 

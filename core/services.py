@@ -103,3 +103,20 @@ def save_with_services(instance, *, user, expected_version=None, m2m=None):
     if instance._state.adding:
         return services.create(**kwargs)
     return services.update(expected_version=expected_version, **kwargs)
+
+
+# --- People and teams (owners) ------------------------------------------------
+
+
+def create_owner(*, user, owner=None, members=None, **fields):
+    """A new person or team to hold accountable (core.Owner), by a programme manager."""
+    from core.models import Owner
+
+    m2m = {"members": members} if members is not None else {}
+    return save_accountable(set_fields(owner or Owner(), fields), user=user, m2m=m2m)
+
+
+def update_owner(*, owner, user, expected_version, members=None, **changes):
+    """Change a person or team; `members`, if given, replaces the logins acting for it."""
+    m2m = {"members": members} if members is not None else {}
+    return save_accountable(set_fields(owner, changes), user=user, expected_version=expected_version, m2m=m2m)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import (
     ACCOUNTABLE_FIELDS,
@@ -8,16 +9,25 @@ from core.admin import (
     AppendOnlyAdminMixin,
     AppendOnlyInlineMixin,
     ScopedAdminMixin,
+    VersionedAdminForm,
     rag_column,
     rag_display,
     stamp_update_authors,
 )
 from programmes.models import (
+    Benefit,
+    BenefitRealisation,
+    Funder,
     HighlightReport,
     HighlightReportRow,
+    Milestone,
+    Partner,
+    Partnership,
     Programme,
     Project,
     ProjectUpdate,
+    Risk,
+    SpendProfileEntry,
     Workstream,
 )
 
@@ -259,3 +269,161 @@ class HighlightReportRowAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Milestones and the risk and issue register -------------------------------------
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(AccountableAdmin):
+    list_display = ("name", "number", "project", "stage", rag_display, "status", "owner", "due_date", "achieved_on")
+    list_filter = ("status", "rag", "key", "project__workstream__programme", OWNER_FILTER)
+    list_select_related = ("project", "owner")
+    search_fields = ("name", "number", "stage", "ref", "project__name")
+    autocomplete_fields = ("project", "owner")
+    ordering = ("project__name", "position", "number")
+    fieldsets = (
+        (None, {"fields": ("project", "number", "stage", "name", "ref", "position", "key")}),
+        ("Accountability", {"fields": ACCOUNTABLE_FIELDS}),
+        ("Progress", {"fields": ("status", "achieved_on")}),
+    )
+    history_list_display = ("status", "rag", "owner", "due_date", "achieved_on")
+
+
+@admin.register(Risk)
+class RiskAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    form = VersionedAdminForm
+    list_display = ("number", "summary", "project", "kind", "grading", "status", "escalated", "owner")
+    list_filter = ("kind", "status", "escalated", "probability", "impact", "project__workstream__programme")
+    list_select_related = ("project", "owner")
+    search_fields = ("description", "mitigation", "ref", "project__name")
+    autocomplete_fields = ("project", "owner")
+    ordering = ("project__name", "number")
+    fieldsets = (
+        (None, {"fields": ("project", "number", "ref", "kind", "description")}),
+        ("Grading", {"fields": (("probability", "impact"),)}),
+        ("Handling", {"fields": ("mitigation", "owner", "escalated", ("status", "raised_on", "closed_on"))}),
+    )
+    history_list_display = ("status", "probability", "impact", "escalated")
+
+    @admin.display(description="Description")
+    def summary(self, obj):
+        return obj.description[:80]
+
+    @admin.display(description="Grade", ordering="score")
+    def grading(self, obj):
+        return obj.grading
+
+
+# --- Funding, benefits and savings, partner organisations -------------------------
+
+
+class VersionedPartAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """A project's funding, benefits or partners: saved through their services
+    (core.services) with the version check, scope-checked like the app's pages."""
+
+    form = VersionedAdminForm
+
+
+@admin.register(Funder)
+class FunderAdmin(VersionedPartAdmin):
+    list_display = ("partner", "project", "amount", "kind", "secured_label")
+    list_filter = ("secured", "kind", "project__workstream__programme")
+    list_select_related = ("partner", "project")
+    search_fields = ("partner__name", "partner__short_name", "project__name", "note")
+    autocomplete_fields = ("project", "partner")
+    ordering = ("project__name", "-amount")
+    fields = ("project", "partner", ("amount", "kind"), ("secured", "decision_wording", "decision_date"), "note")
+
+    @admin.display(description="Secured")
+    def secured_label(self, obj):
+        return obj.secured_label
+
+
+@admin.register(SpendProfileEntry)
+class SpendProfileEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = VersionedAdminForm
+    list_display = ("project", "kind", "year", "quarter", "amount")
+    list_filter = ("kind", "project__workstream__programme")
+    list_select_related = ("project",)
+    search_fields = ("project__name",)
+    autocomplete_fields = ("project",)
+    ordering = ("project__name", "kind", "year", "quarter")
+    fields = ("project", "kind", ("year", "quarter"), "amount")
+
+
+class BenefitRealisationInline(admin.TabularInline):
+    model = BenefitRealisation
+    fields = ("financial_year", "amount", "recorded_on", "note", "recorded_by")
+    autocomplete_fields = ("recorded_by",)
+    extra = 0
+
+
+@admin.register(Benefit)
+class BenefitAdmin(VersionedPartAdmin):
+    list_display = ("summary", "project", "type", "target_label", "financial_year_label")
+    list_filter = ("type", "financial_year", "project__workstream__programme")
+    list_select_related = ("project",)
+    search_fields = ("description", "target_wording", "percent_of", "project__name")
+    autocomplete_fields = ("project",)
+    ordering = ("project__name", "position")
+    inlines = (BenefitRealisationInline,)
+    fieldsets = (
+        (None, {"fields": ("project", "type", "description", "financial_year", "position")}),
+        (
+            "Target",
+            {
+                "fields": (
+                    ("target_amount", "at_least"),
+                    ("target_percent_low", "target_percent_high", "percent_of"),
+                    "target_wording",
+                )
+            },
+        ),
+    )
+
+    @admin.display(description="Benefit")
+    def summary(self, obj):
+        return obj.description[:80]
+
+    @admin.display(description="Target")
+    def target_label(self, obj):
+        return obj.target_label
+
+    @admin.display(description="Financial year", ordering="financial_year")
+    def financial_year_label(self, obj):
+        return obj.financial_year_label
+
+
+@admin.register(BenefitRealisation)
+class BenefitRealisationAdmin(VersionedPartAdmin):
+    list_display = ("benefit", "financial_year", "amount", "recorded_on", "recorded_by")
+    list_filter = ("financial_year", "benefit__project__workstream__programme")
+    list_select_related = ("benefit__project", "recorded_by")
+    search_fields = ("benefit__description", "benefit__project__name", "note")
+    autocomplete_fields = ("benefit", "recorded_by")
+    date_hierarchy = "recorded_on"
+    fields = ("benefit", ("financial_year", "amount"), ("recorded_on", "recorded_by"), "note")
+
+
+@admin.register(Partner)
+class PartnerAdmin(VersionedPartAdmin):
+    list_display = ("name", "short_name", "kind")
+    list_filter = ("kind",)
+    search_fields = ("name", "short_name", "ref")
+    prepopulated_fields = {"ref": ("name",)}
+    fields = ("name", "short_name", "ref", "kind")
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(VersionedPartAdmin):
+    list_display = ("partner", "programme", "project", "role", "share_wording")
+    list_filter = ("role", "programme", "project__workstream__programme")
+    list_select_related = ("partner", "programme", "project")
+    search_fields = ("partner__name", "partner__short_name", "project__name", "programme__name", "contribution")
+    autocomplete_fields = ("partner", "programme", "project")
+    fieldsets = (
+        (None, {"fields": ("partner", ("programme", "project"), "role", "contribution")}),
+        ("Joining", {"fields": (("joins_on", "join_condition"),)}),
+        ("Shares", {"fields": (("cost_share", "savings_share"), "share_wording")}),
+    )

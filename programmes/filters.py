@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from core.filters import AccountableFilterSet
-from programmes.models import Programme, Project, ProjectStage, ProjectStatus, Workstream
+from programmes.models import Partner, Programme, Project, ProjectStage, ProjectStatus, Workstream
 
 
 class ProjectFilter(AccountableFilterSet):
@@ -14,6 +14,13 @@ class ProjectFilter(AccountableFilterSet):
     stage = django_filters.ChoiceFilter(choices=ProjectStage.choices, empty_label="Any stage")
     status = django_filters.ChoiceFilter(
         choices=ProjectStatus.choices, empty_label="Any status", method="filter_status"
+    )
+    partner = django_filters.ModelChoiceFilter(
+        label="Partner",
+        queryset=Partner.objects.all(),
+        empty_label="Any partner",
+        method="filter_partner",
+        help_text="Projects it has a role on or funds",
     )
     o = django_filters.OrderingFilter(
         label="Sort by",
@@ -34,6 +41,10 @@ class ProjectFilter(AccountableFilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.with_status(value)
+
+    def filter_partner(self, queryset, name, value):
+        # By the partnership and funding records (Project.objects.with_partner), never by text.
+        return queryset.with_partner(value)
 
     def search(self, queryset, name, value):
         return queryset.filter(

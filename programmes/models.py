@@ -6,10 +6,11 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Min, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import normalize_newlines
+from django.utils.text import Truncator, normalize_newlines
 from simple_history.models import HistoricalRecords
 
 from core.fields import LimitedTextField
@@ -24,6 +25,7 @@ from core.models import (
     Versioned,
     new_ref,  # noqa: F401 (early migrations name programmes.models.new_ref)
 )
+from core.money import percent_range, pounds
 from core.permissions import manages, owns_or_manages
 from core.scope import changed
 from core.validators import (
@@ -112,6 +114,11 @@ class ProgrammeQuerySet(AccountableQuerySet):
             .prefetch_related(
                 Prefetch("workstreams", queryset=Workstream.objects.select_related("owner")),
                 Prefetch("workstreams__projects", queryset=projects),
+                # Other programmes' projects shared into its workstreams (Project.shared_with).
+                Prefetch(
+                    "workstreams__shared_projects",
+                    queryset=Project.objects.select_related("owner", "workstream__programme").with_last_update(),
+                ),
             )
         )
 
@@ -210,6 +217,38 @@ class ProjectQuerySet(AccountableQuerySet):
         """Projects still being run: neither closed nor on hold."""
         return self.exclude(stage=ProjectStage.CLOSED).filter(on_hold=False)
 
+    def active_in(self, period_start, period_end):
+        """Projects a highlight report for the period reports on: not on hold,
+        not closed before the period starts, and started by its end. A project
+        closed during the period is still reported: the committee hears how
+        it ended. Without a start date, a project is taken to have started
+        when it was first reported on, so a report on 2010 leaves out a
+        project whose first update is from 2012 (and a project not yet
+        reported on at all is offered, as new)."""
+        return (
+            self.filter(on_hold=False)
+            .exclude(stage=ProjectStage.CLOSED, closed_on__lt=period_start)
+            .filter(models.Q(start_date__isnull=True) | models.Q(start_date__lte=period_end))
+            .exclude(models.Q(start_date__isnull=True) & models.Q(pk__in=self._first_reported_after(period_end)))
+        )
+
+    @staticmethod
+    def _first_reported_after(day):
+        """Projects whose first update covers only days after `day`."""
+        earliest = (
+            ProjectUpdate.objects.filter(project=OuterRef("pk"))
+            .annotate(began=Coalesce("period_start", "period_end"))
+            .order_by("began")
+            .values("began")[:1]
+        )
+        return Project.objects.annotate(first_reported=Subquery(earliest)).filter(first_reported__gt=day).values("pk")
+
+    def in_programme(self, programme):
+        """The programme's own projects and those other programmes share into
+        its workstreams (Project.shared_with): one record each."""
+        shared = Project.shared_with.through.objects.filter(workstream__programme=programme).values("project")
+        return self.filter(models.Q(workstream__programme=programme) | models.Q(pk__in=shared))
+
     def with_status(self, status):
         if status == ProjectStatus.CLOSED:
             return self.filter(stage=ProjectStage.CLOSED)
@@ -227,6 +266,20 @@ class ProjectQuerySet(AccountableQuerySet):
         """Annotate `last_update_on` without a GROUP BY, so it combines with prefetching."""
         latest = ProjectUpdate.objects.filter(project=OuterRef("pk")).order_by("-period_end", "-recorded_at")
         return self.annotate(last_update_on=Subquery(latest.values("period_end")[:1]))
+
+    def with_partner(self, partner):
+        """Projects on which `partner` has a role of its own, or which it
+        funds: what the partnership records say, never a mention of its name
+        in a description (a programme-level role is the programme's, not
+        each of its projects')."""
+        roles = Partnership.objects.filter(partner=partner, project__isnull=False).values("project")
+        funded = Funder.objects.filter(partner=partner).values("project")
+        return self.filter(models.Q(pk__in=roles) | models.Q(pk__in=funded))
+
+    def with_escalated_risks(self):
+        """Prefetch each project's escalated open risks as `escalated_risks`
+        (Project.risks_issues_for_report), in one query for all of them."""
+        return self.prefetch_related(Prefetch("risks", queryset=Risk.objects.escalated(), to_attr="escalated_risks"))
 
 
 class Project(RefModel, Accountable):
@@ -341,6 +394,53 @@ class Project(RefModel, Accountable):
         stage = self.get_stage_display()
         return f"{stage} (on hold)" if self.on_hold else stage
 
+    ESCALATED_RISK_CHARS = 200  # each risk's description, cut at a word, in a report's risks column
+
+    def escalated_risk_lines(self):
+        """“3. Staff resistance to the new system (M/H, score 6 (High))”, one
+        line per escalated open risk, from the `escalated_risks` prefetched by
+        ProjectQuerySet.with_escalated_risks() where it was."""
+        risks = getattr(self, "escalated_risks", None)
+        if risks is None:
+            risks = list(self.risks.escalated())
+        return [
+            f"{risk.number}. {Truncator(' '.join(risk.description.split())).chars(self.ESCALATED_RISK_CHARS)}"
+            f" ({risk.grading})"
+            for risk in risks
+        ]
+
+    def risks_issues_for_report(self, text):
+        """A highlight report row's risks and issues: the update's own `text`,
+        then “Escalated risks:” and the project's escalated open risks, as many
+        as fit the column's limits (NARRATIVE_LIMIT characters, REPORT_LINES
+        lines); any left out are counted in a last line pointing to the
+        register, and if not even that fits, the text is left as it was."""
+        risk_lines = self.escalated_risk_lines()
+        if not risk_lines:
+            return text
+        base = text.rstrip().split("\n") if text.strip() else []
+
+        def fits(lines):
+            return len(lines) <= REPORT_LINES and len("\n".join(lines)) <= NARRATIVE_LIMIT
+
+        def left_out(count):
+            plural = "s" if count > 1 else ""
+            return f"… and {count} more escalated risk{plural}: see the project's risk register."
+
+        lines = [*base, "Escalated risks:"]
+        for index, line in enumerate(risk_lines):
+            after = len(risk_lines) - index - 1
+            if fits([*lines, line]) and (after == 0 or fits([*lines, line, left_out(after)])):
+                lines.append(line)
+                continue
+            missing = len(risk_lines) - index
+            while not fits([*lines, left_out(missing)]) and len(lines) > len(base) + 1:
+                lines.pop()
+                missing += 1
+            lines.append(left_out(missing))
+            break
+        return "\n".join(lines) if fits(lines) else text
+
     def clean(self):
         errors = {}
         if self.is_closed:
@@ -377,6 +477,28 @@ class Project(RefModel, Accountable):
         perm = "programmes.change_project" if original else "programmes.add_project"
         if changed(self, original, "workstream") and not manages(user, self.workstream.programme_id, perm):
             raise ValidationError({"workstream": self.SCOPE_WORKSTREAM})
+        if related.get("shared_with") is not None:
+            self._validate_sharing(user, original, related["shared_with"])
+
+    SCOPE_SHARED = "You can only share a project into workstreams of other programmes you manage."
+
+    def _validate_sharing(self, user, original, workstreams):
+        """Sharing (shared_with) is set by the project's own managers, who may
+        share it into a workstream of any other programme they also manage;
+        workstreams it was already shared into may stay."""
+        before = set(original.shared_with.values_list("pk", flat=True)) if original is not None else set()
+        home = self.workstream.programme_id
+        for workstream in workstreams:
+            if workstream.programme_id == home:
+                raise ValidationError({"shared_with": "A project is shared with other programmes, not its own."})
+            if workstream.pk not in before and not manages(user, workstream.programme_id, "programmes.change_project"):
+                raise ValidationError({"shared_with": self.SCOPE_SHARED})
+
+    @property
+    def shared_label(self):
+        """“Shared with Shared Services Programme”, for the project page (shared_with prefetched with programmes)."""
+        names = sorted({workstream.programme.name for workstream in self.shared_with.all()})
+        return f"Shared with {', '.join(names)}" if names else ""
 
 
 class ProjectUpdate(ProgressUpdate):
@@ -902,6 +1024,38 @@ class RiskGrade(models.TextChoices):
         return cls.MEDIUM if score >= 3 else cls.LOW
 
 
+class NaturalKeyManager(models.Manager):
+    """Finds a row by its model's NATURAL_KEY lookups, so the seed fixtures
+    (core.seed) can name rows that have no ref, such as a funder, a quarter of
+    a spend profile, a benefit or a partner's role, and a reload updates them
+    instead of adding copies. A None names an empty link. Where the key is not
+    unique in the database (a benefit's position), the earliest row is taken:
+    the one the fixtures made."""
+
+    def get_by_natural_key(self, *key):
+        lookups = {}
+        for lookup, value in zip(self.model.NATURAL_KEY, key, strict=True):
+            if value is None:
+                lookups[f"{lookup.split('__')[0]}__isnull"] = True
+            else:
+                lookups[lookup] = value
+        row = self.filter(**lookups).order_by("pk").first()
+        if row is None:
+            raise self.model.DoesNotExist(f"No {self.model._meta.verbose_name} matching {key!r}.")
+        return row
+
+
+def natural_key_of(instance):
+    """The values of `instance`'s NATURAL_KEY lookups (None for an empty link)."""
+    values = []
+    for lookup in instance.NATURAL_KEY:
+        value = instance
+        for part in lookup.split("__"):
+            value = getattr(value, part) if value is not None else None
+        values.append(value)
+    return tuple(values)
+
+
 class ProjectPart(Versioned):
     """Something recorded against a project (a milestone, a risk, a benefit, a
     funder, a partner): changed by the project's programme managers, and never
@@ -943,6 +1097,16 @@ class MilestoneQuerySet(AccountableQuerySet):
 
     def due_between(self, start, end):
         return self.open().filter(due_date__gte=start, due_date__lte=end)
+
+    def for_programme(self, programme):
+        """Milestones of the programme's projects, those it shares from another
+        programme's workstream included (one project, listed in both)."""
+        return self.filter(project__in=Project.objects.in_programme(programme).values("pk"))
+
+    def for_listing(self):
+        """With what a list of milestones from several projects shows: the
+        project (and its programme, for who may update it) and the responsible officer."""
+        return self.select_related("owner", "project__workstream__programme")
 
 
 class Milestone(RefModel, Accountable, ProjectPart):
@@ -987,7 +1151,21 @@ class Milestone(RefModel, Accountable, ProjectPart):
         return f"{self.project.ref} milestone {self.number.replace('.', ' ') or self.name}"
 
     def get_absolute_url(self):
+        # Its own address (redirecting to its row on the project's page), so
+        # lists of milestones from many projects, such as changes since the
+        # last meeting, link to them without fetching each one's project.
+        return reverse("programmes:milestone", args=[self.ref])
+
+    @property
+    def project_anchor_url(self):
+        """Its row on the project's page."""
         return f"{self.project.get_absolute_url()}#milestone-{self.ref}"
+
+    @property
+    def status_label(self):
+        """The status in words, with the date achieved: “Achieved 12 May 2010”, “In progress”."""
+        label = self.get_status_display()
+        return f"{label} {self.achieved_on.day} {self.achieved_on:%b %Y}" if self.achieved_on else label
 
     @property
     def programme_id(self):
@@ -1035,10 +1213,34 @@ class RiskQuerySet(models.QuerySet):
     def escalated(self):
         return self.open().filter(escalated=True)
 
+    # The scores each grade covers (RiskGrade.for_score), worst first.
+    GRADE_SCORES = {RiskGrade.HIGH: (6, 9), RiskGrade.MEDIUM: (3, 5), RiskGrade.LOW: (1, 2)}
+
     def graded(self, grade):
         """Risks whose score falls in `grade` (RiskGrade)."""
-        bounds = {RiskGrade.HIGH: (6, 9), RiskGrade.MEDIUM: (3, 5), RiskGrade.LOW: (1, 2)}[grade]
-        return self.filter(score__gte=bounds[0], score__lte=bounds[1])
+        low, high = self.GRADE_SCORES[grade]
+        return self.filter(score__gte=low, score__lte=high)
+
+    def for_programme(self, programme):
+        """Risks of the programme's projects, those it shares from another
+        programme's workstream included (one project, listed in both)."""
+        return self.filter(project__in=Project.objects.in_programme(programme).values("pk"))
+
+    def grade_counts(self):
+        """{RiskGrade.HIGH: n, RiskGrade.MEDIUM: n, RiskGrade.LOW: n}, worst
+        first, counted in one query."""
+        counts = self.aggregate(
+            **{
+                grade.value: Count("pk", filter=Q(score__gte=low, score__lte=high))
+                for grade, (low, high) in self.GRADE_SCORES.items()
+            }
+        )
+        return {grade: counts[grade.value] for grade in self.GRADE_SCORES}
+
+    def next_number(self, project):
+        """The number a new risk on `project` is offered: one more than its highest."""
+        highest = self.filter(project=project).aggregate(highest=Max("number"))["highest"]
+        return (highest or 0) + 1
 
 
 class Risk(RefModel, ProjectPart):
@@ -1149,6 +1351,9 @@ class Funder(ProjectPart):
     note = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords()
 
+    NATURAL_KEY = ("project__ref", "partner__ref", "kind")  # how the seed fixtures name it
+    objects = NaturalKeyManager()
+
     class Meta:
         ordering = ["project", "-amount", "partner__name"]
         constraints = [
@@ -1159,8 +1364,37 @@ class Funder(ProjectPart):
     def __str__(self):
         return f"{self.partner} for {self.project}"
 
+    def natural_key(self):
+        return natural_key_of(self)
+
     def get_absolute_url(self):
         return f"{self.project.get_absolute_url()}#funding"
+
+    @property
+    def secured_label(self):
+        """“Secured”, or “Not secured — decision May 2010” as PID 3.1 writes it."""
+        if self.secured:
+            return "Secured"
+        when = self.decision_wording or (f"{self.decision_date:%B %Y}" if self.decision_date else "")
+        return f"Not secured — decision {when}" if when else "Not secured"
+
+
+class SpendProfileQuerySet(models.QuerySet):
+    def table(self, kind):
+        """One kind's profile as PID 3.2 prints it: {"years": [(year, [Q1..Q4], year total)],
+        "total": overall}, amounts as Decimals (None where none is planned)."""
+        years = {}
+        for entry in self:
+            if entry.kind == kind:
+                years.setdefault(entry.year, [None] * 4)[entry.quarter - 1] = entry.amount
+        rows = [(year, quarters, sum(a for a in quarters if a is not None)) for year, quarters in sorted(years.items())]
+        return {"years": rows, "total": sum(total for *_, total in rows) if rows else None}
+
+    def fingerprint(self):
+        """The profile as loaded (every row's pk and version): a grid saved
+        from an older fingerprint would overwrite someone else's change."""
+        rows = sorted(self.values_list("pk", "version"))
+        return ",".join(f"{pk}:{version}" for pk, version in rows)
 
 
 class SpendProfileEntry(ProjectPart):
@@ -1171,6 +1405,9 @@ class SpendProfileEntry(ProjectPart):
     year = models.PositiveSmallIntegerField(help_text="Year 1, 2, … of the project.")
     quarter = models.PositiveSmallIntegerField(choices=[(q, f"Quarter {q}") for q in range(1, 5)])
     amount = models.DecimalField("amount (£)", max_digits=14, decimal_places=2, validators=[validate_pounds])
+
+    NATURAL_KEY = ("project__ref", "kind", "year", "quarter")  # how the seed fixtures name it
+    objects = NaturalKeyManager.from_queryset(SpendProfileQuerySet)()
 
     class Meta:
         ordering = ["project", "kind", "year", "quarter"]
@@ -1184,6 +1421,9 @@ class SpendProfileEntry(ProjectPart):
 
     def __str__(self):
         return f"{self.get_kind_display()} year {self.year} Q{self.quarter}"
+
+    def natural_key(self):
+        return natural_key_of(self)
 
     def get_absolute_url(self):
         return f"{self.project.get_absolute_url()}#funding"
@@ -1245,6 +1485,41 @@ class BenefitQuerySet(models.QuerySet):
         years = sorted({*targets, *realised} - {None})
         return [(financial_year_label(y), targets.get(y), realised.get(y)) for y in years]
 
+    def for_programme(self, programme):
+        """Benefits of the programme's projects, those it shares from another
+        programme's workstream included (one project, counted in both)."""
+        return self.filter(project__in=Project.objects.in_programme(programme).values("pk"))
+
+    def for_workstream(self, workstream):
+        shared = Project.shared_with.through.objects.filter(workstream=workstream).values("project")
+        return self.filter(models.Q(project__workstream=workstream) | models.Q(project__in=shared))
+
+    def by_workstream(self, programme):
+        """{workstream pk: {"target": £, "realised": £}} over the programme's
+        workstreams, each counting its own projects' and those it shares, in
+        four queries whatever the number of workstreams or benefits."""
+        benefits = self.for_programme(programme)
+        targets = dict(
+            benefits.order_by().values("project").annotate(t=models.Sum("target_amount")).values_list("project", "t")
+        )
+        realised = dict(
+            BenefitRealisation.objects.filter(benefit__in=benefits.values("pk"))
+            .order_by()
+            .values("benefit__project")
+            .annotate(r=models.Sum("amount"))
+            .values_list("benefit__project", "r")
+        )
+        own = Project.objects.filter(workstream__programme=programme).values_list("workstream", "pk")
+        shared = Project.shared_with.through.objects.filter(workstream__programme=programme)
+        homes = {*own, *shared.values_list("workstream", "project")}
+        totals = {}
+        for workstream_id, project_id in homes:
+            row = totals.setdefault(workstream_id, {"target": None, "realised": None})
+            for key, amounts in (("target", targets), ("realised", realised)):
+                if amounts.get(project_id) is not None:
+                    row[key] = (row[key] or 0) + amounts[project_id]
+        return totals
+
 
 class Benefit(ProjectPart):
     """A benefit or saving a project is to deliver: a target in pounds, or a
@@ -1281,7 +1556,8 @@ class Benefit(ProjectPart):
     position = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords()
 
-    objects = BenefitQuerySet.as_manager()
+    NATURAL_KEY = ("project__ref", "position")  # how the seed fixtures name it
+    objects = NaturalKeyManager.from_queryset(BenefitQuerySet)()
 
     class Meta:
         ordering = ["project", "position", "pk"]
@@ -1308,12 +1584,30 @@ class Benefit(ProjectPart):
     def __str__(self):
         return f"{self.get_type_display()}: {self.description[:80]}"
 
+    def natural_key(self):
+        return natural_key_of(self)
+
     def get_absolute_url(self):
         return f"{self.project.get_absolute_url()}#benefit-{self.pk}"
 
     @property
     def financial_year_label(self):
         return financial_year_label(self.financial_year)
+
+    @property
+    def target_label(self):
+        """The target as the council writes it: “£350,000”, “at least 20% of
+        combined management cost”, “15–20% of total service cost”; else the
+        wording as written."""
+        prefix = "at least " if self.at_least else ""
+        if self.target_amount is not None:
+            amount = f"{prefix}{pounds(self.target_amount)}"
+            if self.target_percent_low is None:
+                return amount
+            return f"{amount} ({percent_range(self.target_percent_low, self.target_percent_high)} of {self.percent_of})"
+        if self.target_percent_low is not None:
+            return f"{prefix}{percent_range(self.target_percent_low, self.target_percent_high)} of {self.percent_of}"
+        return self.target_wording
 
     def clean(self):
         errors = {}
@@ -1357,6 +1651,10 @@ class BenefitRealisation(Versioned):
 
     def __str__(self):
         return f"{self.benefit}: {financial_year_label(self.financial_year)}"
+
+    @property
+    def financial_year_label(self):
+        return financial_year_label(self.financial_year)
 
     def get_absolute_url(self):
         return self.benefit.get_absolute_url()
@@ -1448,6 +1746,9 @@ class Partnership(Versioned):
     share_wording = models.CharField("share as written", max_length=200, blank=True)
     history = HistoricalRecords()
 
+    NATURAL_KEY = ("partner__ref", "project__ref", "programme__ref")  # how the seed fixtures name it
+    objects = NaturalKeyManager()
+
     class Meta:
         ordering = ["partner__name"]
         constraints = [
@@ -1472,12 +1773,33 @@ class Partnership(Versioned):
     def __str__(self):
         return f"{self.partner.label} ({self.get_role_display()}) on {self.project or self.programme}"
 
+    def natural_key(self):
+        return natural_key_of(self)
+
     def get_absolute_url(self):
         return f"{(self.project or self.programme).get_absolute_url()}#partners"
 
     @property
     def programme_of(self):
         return self.programme_id if self.project_id is None else self.project.programme_id
+
+    @property
+    def joins_label(self):
+        """“From 1 Apr 2013”, its condition, both, or nothing."""
+        parts = [f"From {self.joins_on.day} {self.joins_on:%b %Y}" if self.joins_on else "", self.join_condition]
+        return "; ".join(part for part in parts if part)
+
+    @property
+    def share_label(self):
+        """Its share as written, else its shares of costs and savings in pounds."""
+        if self.share_wording:
+            return self.share_wording
+        parts = [
+            f"costs {pounds(self.cost_share)}" if self.cost_share is not None else "",
+            f"savings {pounds(self.savings_share)}" if self.savings_share is not None else "",
+        ]
+        text = "; ".join(part for part in parts if part)
+        return text[:1].upper() + text[1:]
 
     def can_be_edited_by(self, user):
         return manages(user, self.programme_of, "programmes.change_partnership")

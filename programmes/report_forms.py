@@ -36,12 +36,29 @@ class HighlightReportForm(ScopedModelForm):
     """The report's header narrative. Bound together with the rows formset, so
     the overall-RAG rule is checked against the row ratings being saved."""
 
+    SECTION_FIELDS = ("include_benefits", "include_milestones")
+
     class Meta:
         model = HighlightReport
-        fields = ["management_summary", "overall_rag", "overall_rag_reason"]
+        fields = [
+            "title",
+            "as_at",
+            "management_summary",
+            "overall_rag",
+            "overall_rag_reason",
+            "include_benefits",
+            "include_milestones",
+        ]
         widgets = {
+            "as_at": DateInput(),
             "management_summary": forms.Textarea(attrs={"rows": 6}),
             "overall_rag_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"as_at": "As at (if entered after the event)"}
+        help_texts = {
+            "as_at": "Printed in the header, e.g. “As at 18 January 2012”. The time it is published is recorded too.",
+            "include_benefits": "A table of each project's savings and benefits: target and realised so far.",
+            "include_milestones": "Key milestones due by the end of the next period, and those achieved in this one.",
         }
 
     def __init__(self, *args, rows, **kwargs):
@@ -55,6 +72,11 @@ class HighlightReportForm(ScopedModelForm):
         if self.rows.is_valid():
             self.instance.pending_row_ratings = [row.cleaned_data["rag"] for row in self.rows.forms]
         return data
+
+    @property
+    def sections_changed(self):
+        """Whether a section was switched on or off: its lines are then copied afresh."""
+        return any(name in self.changed_data for name in self.SECTION_FIELDS)
 
 
 class BaseHighlightReportRowFormSet(forms.BaseInlineFormSet):

@@ -7,6 +7,7 @@ import io
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -15,17 +16,29 @@ from django.views.decorators.http import require_POST
 
 from core.models import RAG
 from programmes.access import get_programme_for_user, get_report_for_user
-from programmes.models import HighlightReport, ReportIsPublished
+from programmes.models import HighlightReport, Project, ReportIsPublished
 from programmes.report_forms import HighlightReportForm, HighlightReportRowFormSet, StartReportForm
 from programmes.services import (
+    copy_report_sections,
     correct_highlight_report,
     draft_highlight_report,
+    left_out_projects,
     publish_highlight_report,
     remove_report_row,
+    restore_report_row,
 )
 
 
+def _load_sections(report):
+    """Fetch the lines of the optional sections the report includes, and only
+    those: a report without them costs no extra query."""
+    lookups = [name for name in ("benefits", "milestones") if getattr(report, f"include_{name}")]
+    prefetch_related_objects([report], *lookups)
+    return report
+
+
 def _print_context(request, report):
+    _load_sections(report)
     return {"report": report, "can_edit": report.programme.can_be_edited_by(request.user)}
 
 
@@ -79,12 +92,32 @@ def report_edit(request, pk):
             with transaction.atomic():
                 form.save()
                 rows.save()
+                if form.sections_changed:
+                    copy_report_sections(report=report, user=request.user)
         except ReportIsPublished as refused:
             messages.error(request, str(refused))
         else:
             messages.success(request, "Draft saved.")
         return redirect(report)
-    return render(request, "programmes/highlight_report_edit.html", {"report": report, "form": form, "rows": rows})
+    context = {"report": _load_sections(report), "form": form, "rows": rows, "left_out": left_out_projects(report)}
+    return render(request, "programmes/highlight_report_edit.html", context)
+
+
+@require_POST
+def report_row_restore(request, pk, project_pk):
+    """Put back a project's row that was left out of a draft report."""
+    report = get_report_for_user(request, pk, for_edit=True)
+    project = get_object_or_404(Project, pk=project_pk)
+    try:
+        row = restore_report_row(report=report, project=project, user=request.user)
+    except ReportIsPublished as refused:
+        messages.error(request, str(refused))
+        return redirect(report)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("programmes:report_edit", report.pk)
+    messages.success(request, f"“{row.project_name}” put back, drafted from its latest update in the period.")
+    return redirect("programmes:report_edit", report.pk)
 
 
 @require_POST
@@ -188,7 +221,7 @@ def _fit_excel_cell(text):
 def report_xlsx(request, pk):
     """The report as an Excel workbook, one row per project, for whoever
     works on it in a spreadsheet. Same access as the report page."""
-    report = get_report_for_user(request, pk)
+    report = _load_sections(get_report_for_user(request, pk))
     response = HttpResponse(_report_workbook(report), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_download_name(report, "xlsx")}"'
     return response
@@ -237,6 +270,7 @@ def _report_workbook(report):
         status += f" {published.day} {published:%b %Y}"
     header = [
         ("To", report.to_committee),
+        *([("As at", report.as_at)] if report.as_at else []),
         ("Project / Programme name", report.programme_name),
         ("Reporting period from", report.period_start),
         ("Reporting period to", report.period_end),
@@ -254,9 +288,11 @@ def _report_workbook(report):
         ("Version", report.version_number),
     ]
     rows = list(report.rows.all())
+    sections = _report_section_tables(report)
     texts = [report.title, *(value for _, value in header)] + [
         text for row in rows for text in (row.workstream_name, row.project_name, *_row_narratives(row))
     ]
+    texts += [text for _, _, lines in sections for line in lines for text in line]
     cut = sum(_excel_length(text_of(text)) > EXCEL_CELL_LIMIT for text in texts if isinstance(text, str))
     if cut:  # first in the header block, where whoever opens the file sees it
         cells = f"{cut} cells were" if cut > 1 else "1 cell was"
@@ -294,9 +330,33 @@ def _report_workbook(report):
             ]
         )
 
+    for title, headings, lines in sections:
+        sheet.append([])
+        sheet.append([cell(title, Font(bold=True, size=12))])
+        sheet.append([cell(heading, bold) for heading in headings])
+        for line in lines:
+            sheet.append([cell(value) for value in line])
+
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _report_section_tables(report):
+    """(title, headings, lines) of the optional sections the report includes,
+    as printed: the savings-and-benefits summary and the key milestones."""
+    sections = []
+    if report.include_benefits:
+        lines = [
+            (b.project_name, b.benefit_type, b.description, b.target, b.realised or "None recorded")
+            for b in report.benefits.all()
+        ]
+        headings = ("Project", "Type", "Benefit", "Target", "Realised so far")
+        sections.append(("Savings and benefits", headings, lines))
+    if report.include_milestones:
+        lines = [(m.project_name, m.milestone, m.target, m.status, m.responsible) for m in report.milestones.all()]
+        sections.append(("Key milestones", ("Project", "Milestone", "Target date", "Status", "Responsible"), lines))
+    return sections
 
 
 def _row_narratives(row):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programmes import report_views, views
+from programmes import benefit_views, funding_views, milestone_views, partner_views, report_views, risk_views, views
 
 app_name = "programmes"
 urlpatterns = [
@@ -11,9 +11,44 @@ urlpatterns = [
     path("projects/<slug:ref>/update/", views.project_update, name="project_update"),
     path("projects/<slug:ref>/edit/", views.project_edit, name="project_edit"),
     path("projects/<slug:ref>/status/", views.project_status, name="project_status"),
+    path("projects/<slug:ref>/move/", views.project_move, name="project_move"),
     path("projects/<slug:ref>/initiation/", views.project_initiation, name="project_initiation"),
     path("workstreams/<slug:ref>/edit/", views.workstream_edit, name="workstream_edit"),
     path("workstreams/<slug:ref>/projects/new/", views.project_create, name="project_create"),
+    # Funding, benefits and savings, partner organisations (before the programme's
+    # own <ref>/ pages, so that “partners/edit/” is the partner “edit”).
+    path("projects/<slug:ref>/funding/", funding_views.project_funding_edit, name="project_funding_edit"),
+    path("projects/<slug:ref>/funders/new/", funding_views.funder_create, name="funder_create"),
+    path("funders/<int:pk>/edit/", funding_views.funder_edit, name="funder_edit"),
+    path("funders/<int:pk>/delete/", funding_views.funder_delete, name="funder_delete"),
+    path("projects/<slug:ref>/spend-profile/", funding_views.spend_profile_edit, name="spend_profile_edit"),
+    path("projects/<slug:ref>/benefits/new/", benefit_views.benefit_create, name="benefit_create"),
+    path("benefits/<int:pk>/edit/", benefit_views.benefit_edit, name="benefit_edit"),
+    path("benefits/<int:pk>/delete/", benefit_views.benefit_delete, name="benefit_delete"),
+    path("benefits/<int:pk>/realised/new/", benefit_views.realisation_create, name="realisation_create"),
+    path("realised/<int:pk>/edit/", benefit_views.realisation_edit, name="realisation_edit"),
+    path("realised/<int:pk>/delete/", benefit_views.realisation_delete, name="realisation_delete"),
+    path("partners/", partner_views.partner_list, name="partners"),
+    path("partners/new/", partner_views.partner_create, name="partner_create"),
+    path("partners/<slug:ref>/", partner_views.partner_detail, name="partner"),
+    path("partners/<slug:ref>/edit/", partner_views.partner_edit, name="partner_edit"),
+    path(
+        "projects/<slug:ref>/partners/new/",
+        partner_views.project_partnership_create,
+        name="project_partnership_create",
+    ),
+    path("<slug:ref>/partners/new/", partner_views.programme_partnership_create, name="programme_partnership_create"),
+    path("partnerships/<int:pk>/edit/", partner_views.partnership_edit, name="partnership_edit"),
+    path("partnerships/<int:pk>/delete/", partner_views.partnership_delete, name="partnership_delete"),
+    # Milestones and the risk and issue register (before <ref>/…, which would take “milestones” as a ref).
+    path("projects/<slug:ref>/milestones/new/", milestone_views.milestone_create, name="milestone_create"),
+    path("milestones/<slug:ref>/", milestone_views.milestone_detail, name="milestone"),
+    path("milestones/<slug:ref>/edit/", milestone_views.milestone_edit, name="milestone_edit"),
+    path("milestones/<slug:ref>/update/", milestone_views.milestone_update, name="milestone_update"),
+    path("milestones/<slug:ref>/delete/", milestone_views.milestone_delete, name="milestone_delete"),
+    path("projects/<slug:ref>/risks/new/", risk_views.risk_create, name="risk_create"),
+    path("risks/<slug:ref>/edit/", risk_views.risk_edit, name="risk_edit"),
+    path("risks/<slug:ref>/update/", risk_views.risk_update, name="risk_update"),
     path("<slug:ref>/", views.programme_detail, name="detail"),
     path("<slug:ref>/edit/", views.programme_edit, name="edit"),
     path("<slug:ref>/workstreams/new/", views.workstream_create, name="workstream_create"),
@@ -22,6 +57,11 @@ urlpatterns = [
     path("reports/<int:pk>/", report_views.report_detail, name="report"),
     path("reports/<int:pk>/edit/", report_views.report_edit, name="report_edit"),
     path("reports/<int:pk>/rows/<int:row_pk>/remove/", report_views.report_row_remove, name="report_row_remove"),
+    path(
+        "reports/<int:pk>/left-out/<int:project_pk>/restore/",
+        report_views.report_row_restore,
+        name="report_row_restore",
+    ),
     path("reports/<int:pk>/publish/", report_views.report_publish, name="report_publish"),
     path("reports/<int:pk>/correct/", report_views.report_correct, name="report_correct"),
     path("reports/<int:pk>/print/", report_views.report_print, name="report_print"),

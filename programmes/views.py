@@ -9,17 +9,22 @@ from core.models import EditConflict
 from core.permissions import manages
 from core.views import edit_page
 from programmes.access import get_programme_for_user, get_project_for_user, get_workstream_for_user
+from programmes.benefit_views import programme_savings_context, project_benefits_context
 from programmes.filters import ProjectFilter
 from programmes.forms import (
     ProgrammeForm,
     ProjectForm,
     ProjectInitiationForm,
+    ProjectMoveForm,
     ProjectStatusForm,
     ProjectUpdateForm,
     WorkstreamForm,
 )
+from programmes.funding_views import project_funding_context
+from programmes.milestone_views import programme_delivery_context
 from programmes.models import Programme, Project, Workstream
-from programmes.services import change_project_status, record_project_update
+from programmes.partner_views import programme_partners_context, project_partners_context
+from programmes.services import change_project_status, move_project, record_project_update
 
 PAGE_SIZE = 25
 
@@ -33,7 +38,13 @@ def programme_detail(request, ref):
     return render(
         request,
         "programmes/programme_detail.html",
-        {"programme": programme, "can_edit": programme.can_be_edited_by(request.user)},
+        {
+            "programme": programme,
+            "can_edit": programme.can_be_edited_by(request.user),
+            **programme_delivery_context(programme),
+            **programme_savings_context(programme),
+            **programme_partners_context(programme),
+        },
     )
 
 
@@ -89,7 +100,7 @@ def project_list(request):
 
 
 def project_detail(request, ref):
-    project = get_project_for_user(request, ref)
+    project = get_project_for_user(request, ref, for_page=True)
     user = request.user
     context = {
         "project": project,
@@ -99,6 +110,9 @@ def project_detail(request, ref):
         "can_update": project.can_be_updated_by(user),
         "can_edit": project.can_be_edited_by(user),
         "history": history_entries(project) if manages(user, project.programme_id, "programmes.view_project") else None,
+        **project_funding_context(project),
+        **project_benefits_context(project),
+        **project_partners_context(project),
     }
     return render(request, "programmes/project_detail.html", context)
 
@@ -179,3 +193,32 @@ def project_initiation(request, ref):
         message="Initiation document of “{obj}” saved.",
         cancel_url=f"{project.get_absolute_url()}#initiation",
     )
+
+
+def project_move(request, ref):
+    """Move a project to another workstream or programme the manager manages,
+    with a reason kept in its history (programmes.services.move_project)."""
+    project = get_project_for_user(request, ref, for_edit=True)
+    form = ProjectMoveForm(request.POST or None, project=project, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            move_project(
+                project=project,
+                user=request.user,
+                expected_version=data["version"],
+                workstream=data["workstream"],
+                reason=data["reason"],
+            )
+        except EditConflict as conflict:
+            add_conflict_error(form, conflict)
+            project = get_project_for_user(request, ref, for_edit=True)
+        except ValidationError as error:
+            add_model_errors(form, error)
+            project = get_project_for_user(request, ref, for_edit=True)
+        else:
+            messages.success(request, f"“{project}” moved to {data['workstream']} ({data['workstream'].programme}).")
+            return redirect(project)
+    where = f"{project.workstream} ({project.workstream.programme})"
+    context = {"form": form, "title": f"Move {project} from {where}", "cancel_url": project.get_absolute_url()}
+    return render(request, "form_page.html", context)

@@ -128,3 +128,66 @@ def make_meeting(committee=None, **extra):
         i = n()
         committee = Committee.objects.create(name=f"Committee {i}", short_name=f"C{i}", ref=f"committee-{i}")
     return Meeting.objects.create(committee=committee, **{"date": datetime.date(2010, 6, 1), **extra})
+
+
+# Milestones and the risk and issue register.
+
+
+def make_milestone(project=None, **extra):
+    from programmes.models import Milestone
+
+    i = n()
+    defaults = {"name": f"Milestone {i}", "number": f"{i}", "due_date": datetime.date(2010, 9, 30)}
+    return Milestone.objects.create(project=project or make_project(), **{**defaults, **extra})
+
+
+def make_risk(project=None, **extra):
+    from programmes.models import Level, Risk
+
+    project = project or make_project()
+    defaults = {
+        "number": Risk.objects.next_number(project),
+        "description": f"Risk {n()}",
+        "probability": Level.MEDIUM,
+        "impact": Level.MEDIUM,
+    }
+    return Risk.objects.create(project=project, **{**defaults, **extra})
+
+
+# Funding, benefits and savings, partner organisations.
+
+
+def make_partner(name=None, **extra):
+    from programmes.models import Partner
+
+    i = n()
+    defaults = {"name": name or f"London Borough {i}", "ref": f"partner-{i}"}
+    return Partner.objects.create(**{**defaults, **extra})
+
+
+def make_funder(project, partner=None, **extra):
+    from programmes.models import Funder
+
+    defaults = {"amount": 250_000, "kind": "capital"}
+    return Funder.objects.create(project=project, partner=partner or make_partner(), **{**defaults, **extra})
+
+
+def make_benefit(project, **extra):
+    from programmes.models import Benefit, BenefitType
+
+    defaults = {"type": BenefitType.CASH_SAVINGS, "description": f"Saving {n()}", "target_amount": 100_000}
+    return Benefit.objects.create(project=project, **{**defaults, **extra})
+
+
+def make_realisation(benefit, **extra):
+    from programmes.models import BenefitRealisation
+
+    defaults = {"financial_year": 2011, "amount": 50_000, "recorded_on": datetime.date(2012, 1, 18)}
+    return BenefitRealisation.objects.create(benefit=benefit, **{**defaults, **extra})
+
+
+def make_partnership(partner=None, **extra):
+    """A partner's role: give `project=` or `programme=`."""
+    from programmes.models import Partnership
+
+    return Partnership.objects.create(partner=partner or make_partner(), **extra)

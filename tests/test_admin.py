@@ -24,7 +24,22 @@ from actions.models import (
 )
 from committees.models import AgendaItem, Committee, Meeting, MinutedAction
 from core.models import RAG, EditConflict, Owner
-from programmes.models import HighlightReport, HighlightReportRow, Programme, Project, ProjectUpdate, Workstream
+from programmes.models import (
+    Benefit,
+    BenefitRealisation,
+    Funder,
+    HighlightReport,
+    HighlightReportRow,
+    Milestone,
+    Partner,
+    Partnership,
+    Programme,
+    Project,
+    ProjectUpdate,
+    Risk,
+    SpendProfileEntry,
+    Workstream,
+)
 from programmes.services import draft_highlight_report, publish_highlight_report
 from workspace.models import ReminderDigest
 
@@ -51,6 +66,16 @@ EXPECTED_MODELS = {
     ActionUpdate,
     DueDateRevision,
     ReminderDigest,
+    # Funding, benefits and savings, partner organisations.
+    Funder,
+    SpendProfileEntry,
+    Benefit,
+    BenefitRealisation,
+    Partner,
+    Partnership,
+    # Milestones and the risk and issue register.
+    Milestone,
+    Risk,
 }
 REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label in APPS),
@@ -132,7 +157,15 @@ def oip(db):
         user=get_user_model().objects.first(), sent_on=datetime.date(2010, 6, 1), item_count=1
     )
     matter = ActionItem.objects.create(title="Report back on the LEC feedback", owner=owner)
+    bexley = Partner.objects.create(name="London Borough of Bexley", short_name="LB Bexley", ref="lb-bexley")
+    Funder.objects.create(project=project, partner=bexley, amount=250_000, kind="capital", decision_wording="July 2010")
+    SpendProfileEntry.objects.create(project=project, kind="capital", year=1, quarter=3, amount=83_333)
+    benefit = Benefit.objects.create(project=project, type="cash_savings", description="Savings", target_amount=1)
+    BenefitRealisation.objects.create(benefit=benefit, financial_year=2011, amount=1)
+    Partnership.objects.create(partner=bexley, project=project, role="lead")
     MinutedAction.objects.create(action=matter, meeting=meeting, minute_number="42", minute_title="LEC feedback")
+    Milestone.objects.create(project=project, number="1.1", name="Partnership agreement signed", owner=owner)
+    Risk.objects.create(project=project, number=1, description="Partners' priorities diverge", probability=2, impact=3)
     return {
         "owner": owner,
         "project": project,

@@ -19,7 +19,21 @@ from actions.models import (
 )
 from committees.models import AgendaItem, Committee, Meeting, MinutedAction
 from core.models import RAG, Owner
-from programmes.models import HighlightReport, HighlightReportRow, Programme, Project, ProjectUpdate, Workstream
+from programmes.models import (
+    Benefit,
+    Funder,
+    HighlightReport,
+    HighlightReportRow,
+    Milestone,
+    Partner,
+    Partnership,
+    Programme,
+    Project,
+    ProjectUpdate,
+    Risk,
+    SpendProfileEntry,
+    Workstream,
+)
 from tests import factories
 
 SEEDED_MODELS = [
@@ -44,14 +58,15 @@ SEEDED_MODELS = [
     ActionUpdate,
 ]
 
+# The 2010 papers, then the 2012 ones (fixtures 09-13, checked in test_fixtures_2012.py).
 EXPECTED_COUNTS = {
     Committee: 1,
-    Meeting: 4,
-    AgendaItem: 22,  # 1 June 2010 items 1-13; 11 February 2010 minutes 34-42
-    Programme: 1,
-    Workstream: 3,
-    Project: 6,
-    ProjectUpdate: 6,
+    Meeting: 6,  # 4 from 2010, 18 January and 18 April 2012
+    AgendaItem: 25,  # 1 June 2010 items 1-13; 11 February 2010 minutes 34-42; 3 reports of 2012
+    Programme: 2,  # the OIP, Shared Services
+    Workstream: 9,  # 3 of 2010 (closed), 3 of the OIP in 2012, 3 of Shared Services
+    Project: 27,  # 6 of 2010 (3 carry on into 2012), 13 more of the OIP in 2012, 8 of Shared Services
+    ProjectUpdate: 33,  # 6 of 2010, 18 of 18 January 2012, 9 of 18 April 2012
     HighlightReport: 1,  # 22 Apr - 6 Jun 2010, published
     HighlightReportRow: 6,
     Review: 1,
@@ -64,6 +79,9 @@ EXPECTED_COUNTS = {
     MinutedAction: 3,  # the three matters arising, with their minutes
     ActionUpdate: 3,
 }
+
+
+PID_MODELS = [Partner, Partnership, Milestone, Risk, Funder, SpendProfileEntry, Benefit]
 
 
 def counts():
@@ -110,8 +128,12 @@ def test_loading_all_fixtures_gives_the_expected_counts(db):
 def test_loading_prints_a_one_line_summary(db, capsys):
     load()
 
-    total = sum(counts().values()) + 1  # 08 names the 1 June meeting again, to attach its papers
-    assert capsys.readouterr().out.strip() == f"Loaded {total} objects from 8 fixtures."
+    # Rows a later fixture names again to add to them: 08 the 1 June 2010 meeting (its papers); 09 two owners;
+    # 10 the three 2010 workstreams and five 2010 projects (closed, moved or carried on); 11 Regulatory
+    # Services (shared); 12 the Website upgrade (its PID); 13 the committee (its second programme).
+    restated = 1 + 2 + 8 + 1 + 1 + 1
+    total = sum(counts().values()) + sum(model.objects.count() for model in PID_MODELS) + restated
+    assert capsys.readouterr().out.strip() == f"Loaded {total} objects from 13 fixtures."
 
 
 def test_seeded_texts_match_the_2010_documents(db):
@@ -121,22 +143,22 @@ def test_seeded_texts_match_the_2010_documents(db):
     assert oip.management_summary.startswith("Both COE and the I&E Sub Committee have approved the creation")
     assert (oip.rag, oip.stage, oip.start_wording, oip.due_date) == (RAG.AMBER, "definition", "Oct 09", None)
     assert [c.ref for c in oip.committees.all()] == ["ie-sub-committee"]
-    assert [w.name for w in oip.workstreams.order_by("position")] == [
+    assert [w.name for w in oip.workstreams.order_by("position")][:3] == [
         "Office Accommodation",
         "Self-service and ICT",
         "Customer and Service Led Improvement",
     ]
 
     voice = Project.objects.get(ref="oip-voice-recognition")
-    assert voice.rag == RAG.GREEN
+    assert voice.rag == RAG.NOT_RATED  # its latest update, of 18 January 2012, is not rated
     assert voice.due_date.isoformat() == "2010-06-14"
     assert voice.due_wording == "Anticipated go live date:- 14th June 2010"
-    update = voice.updates.get()
+    update = voice.updates.get(period_end="2010-06-06")
     assert update.rag == RAG.GREEN
     assert "- Anticipated go live date:- 14th June 2010" in update.next_tasks.splitlines()
     assert update.risks_issues.startswith("Issues\n- Grammar loaded into VR software")
     assert Project.objects.get(ref="oip-website-upgrade").owner.name == "Richard Hills"
-    assert {p.name: p.rag for p in Project.objects.all()} == {
+    assert {row.project_name: row.rag for row in HighlightReportRow.objects.all()} == {
         "Business case and implementation planning for office accommodation project": RAG.AMBER,
         "Website upgrade": RAG.AMBER,
         "SharePoint Review and Strategy": RAG.AMBER,

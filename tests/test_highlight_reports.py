@@ -67,6 +67,10 @@ def edit_data(report, **header):
     """What the edit page posts back unchanged, with `header` overrides; rows as `rows-<i>-<field>`."""
     rows = list(report.rows.all())
     data = {
+        "title": report.title,
+        "as_at": report.as_at.isoformat() if report.as_at else "",
+        "include_benefits": "on" if report.include_benefits else "",
+        "include_milestones": "on" if report.include_milestones else "",
         "management_summary": report.management_summary,
         "overall_rag": report.overall_rag,
         "overall_rag_reason": report.overall_rag_reason,

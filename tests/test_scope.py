@@ -19,9 +19,26 @@ from actions.models import ActionItem, ActionUpdate, DueDateRevision, Recommenda
 from actions.services import record_action_update
 from committees.models import AgendaItem, Committee, Meeting
 from core import roles
-from core.models import RAG
+from core.models import RAG, Owner
 from core.scope import check_scope
-from programmes.models import HighlightReport, HighlightReportRow, Programme, Project, ProjectUpdate, Workstream
+from programmes.models import (
+    Benefit,
+    BenefitRealisation,
+    Funder,
+    HighlightReport,
+    HighlightReportBenefit,
+    HighlightReportMilestone,
+    HighlightReportRow,
+    Milestone,
+    Partner,
+    Partnership,
+    Programme,
+    Project,
+    ProjectUpdate,
+    Risk,
+    SpendProfileEntry,
+    Workstream,
+)
 from programmes.services import (
     correct_highlight_report,
     draft_highlight_report,
@@ -120,6 +137,19 @@ def snapshot():
         AgendaItem,
         HighlightReport,
         HighlightReportRow,
+        HighlightReportBenefit,
+        HighlightReportMilestone,
+        Owner,
+        Owner.members.through,
+        Project.shared_with.through,
+        Funder,
+        SpendProfileEntry,
+        Benefit,
+        BenefitRealisation,
+        Partner,
+        Partnership,
+        Milestone,
+        Risk,
     ]
     return {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
 
@@ -604,9 +634,39 @@ def test_staff_officer_cannot_change_an_action_in_the_admin(client, officer, off
 # --- Every write URL, tried with a parent the user does not manage ------------------
 
 
+def money_parts(project):
+    """A funder, a spend, a benefit with an amount realised and a partner's role on `project`."""
+    partner, _ = Partner.objects.get_or_create(name="London Borough of Bexley", defaults={"ref": "lb-bexley"})
+    funder, _ = Funder.objects.get_or_create(project=project, partner=partner, kind="capital", defaults={"amount": 1})
+    SpendProfileEntry.objects.get_or_create(project=project, kind="capital", year=1, quarter=1, defaults={"amount": 1})
+    benefit, _ = Benefit.objects.get_or_create(project=project, type="cash_savings", description="Savings")
+    realisation, _ = BenefitRealisation.objects.get_or_create(benefit=benefit, financial_year=2012, amount=1)
+    partnership, _ = Partnership.objects.get_or_create(project=project, partner=partner)
+    return SimpleNamespace(
+        partner=partner, funder=funder, benefit=benefit, realisation=realisation, partnership=partnership
+    )
+
+
+def plan_parts(project):
+    """A milestone and a risk on `project`."""
+    milestone, _ = Milestone.objects.get_or_create(project=project, name="Their milestone")
+    risk, _ = Risk.objects.get_or_create(
+        project=project, number=1, defaults={"description": "Theirs", "probability": 2, "impact": 2}
+    )
+    return SimpleNamespace(milestone=milestone, risk=risk)
+
+
 def write_attempts(ours, theirs, meetings):
     """name -> (who, URL, data, what the refusal shows: 403 or a message)."""
     june, july = meetings.june, meetings.july
+    walked_owner, _ = Owner.objects.get_or_create(name="Walked owner")
+    money = money_parts(theirs.project)
+    plan = plan_parts(theirs.project)
+    new_milestone = {"name": "Planted", "status": "planned", "rag": RAG.NOT_RATED, "position": 0}
+    new_risk = {"number": 9, "kind": "risk", "description": "Planted", "probability": 1, "impact": 1, "status": "open"}
+    benefit_data = {"type": "cash_savings", "description": "Planted", "target_amount": "1", "position": 0, "version": 1}
+    realised_data = {"financial_year": "2012/13", "amount": "9", "recorded_on": "2012-01-18", "version": 1}
+    role_data = {"partner": money.partner.pk, "role": "partner", "version": 1}
     their_row = theirs.draft.rows.get()
     report_rows = edit_data(ours.draft, management_summary="Edited")
     report_rows.update({"rows-0-id": their_row.pk, "rows-0-key_progress": "Rewritten"})
@@ -777,6 +837,193 @@ def write_attempts(ours, theirs, meetings):
             {"version": theirs.project.version, "objectives": "Not mine"},
             403,
         ),
+        "funding totals edit of theirs": (
+            "manager",
+            reverse("programmes:project_funding_edit", args=[theirs.project.ref]),
+            {"total_cost": "1", "version": theirs.project.version},
+            403,
+        ),
+        "funder create on their project": (
+            "manager",
+            reverse("programmes:funder_create", args=[theirs.project.ref]),
+            {"partner": money.partner.pk, "amount": "9", "kind": "revenue"},
+            403,
+        ),
+        "funder edit of theirs": (
+            "manager",
+            reverse("programmes:funder_edit", args=[money.funder.pk]),
+            {"partner": money.partner.pk, "amount": "9", "kind": "capital", "version": 1},
+            403,
+        ),
+        "funder delete of theirs": (
+            "manager",
+            reverse("programmes:funder_delete", args=[money.funder.pk]),
+            {"version": 1},
+            403,
+        ),
+        "spend profile edit of theirs": (
+            "manager",
+            reverse("programmes:spend_profile_edit", args=[theirs.project.ref]),
+            {"capital-1-q1": "9"},
+            403,
+        ),
+        "benefit create on their project": (
+            "manager",
+            reverse("programmes:benefit_create", args=[theirs.project.ref]),
+            benefit_data,
+            403,
+        ),
+        "benefit edit of theirs": (
+            "manager",
+            reverse("programmes:benefit_edit", args=[money.benefit.pk]),
+            benefit_data,
+            403,
+        ),
+        "benefit delete of theirs": (
+            "manager",
+            reverse("programmes:benefit_delete", args=[money.benefit.pk]),
+            {"version": 1},
+            403,
+        ),
+        "realised amount create on their benefit": (
+            "manager",
+            reverse("programmes:realisation_create", args=[money.benefit.pk]),
+            realised_data,
+            403,
+        ),
+        "realised amount edit of theirs": (
+            "manager",
+            reverse("programmes:realisation_edit", args=[money.realisation.pk]),
+            realised_data,
+            403,
+        ),
+        "realised amount delete of theirs": (
+            "manager",
+            reverse("programmes:realisation_delete", args=[money.realisation.pk]),
+            {"version": 1},
+            403,
+        ),
+        "partner create by an officer": (
+            "officer",
+            reverse("programmes:partner_create"),
+            {"name": "Planted", "kind": "council"},
+            403,
+        ),
+        "partner edit by an officer": (
+            "officer",
+            reverse("programmes:partner_edit", args=[money.partner.ref]),
+            {"name": "Renamed", "ref": money.partner.ref, "kind": "council", "version": 1},
+            403,
+        ),
+        "partner's role create on their project": (
+            "manager",
+            reverse("programmes:project_partnership_create", args=[theirs.project.ref]),
+            role_data,
+            403,
+        ),
+        "partner's role create on their programme": (
+            "manager",
+            reverse("programmes:programme_partnership_create", args=[theirs.programme.ref]),
+            role_data,
+            403,
+        ),
+        "partner's role edit of theirs": (
+            "manager",
+            reverse("programmes:partnership_edit", args=[money.partnership.pk]),
+            {**role_data, "role": "lead"},
+            403,
+        ),
+        "partner's role delete of theirs": (
+            "manager",
+            reverse("programmes:partnership_delete", args=[money.partnership.pk]),
+            {"version": 1},
+            403,
+        ),
+        # People and teams, moving and sharing projects, putting a report row back.
+        "owner create by a clerk": (
+            "clerk",
+            reverse("owner_create"),
+            {"name": "Planted", "kind": "person"},
+            403,
+        ),
+        "owner edit by a clerk": (
+            "clerk",
+            reverse("owner_edit", args=[walked_owner.pk]),
+            {"name": "Renamed", "kind": "team", "version": walked_owner.version},
+            403,
+        ),
+        "project move of theirs": (
+            "manager",
+            reverse("programmes:project_move", args=[theirs.project.ref]),
+            {"version": theirs.project.version, "workstream": ours.workstream.pk, "reason": "Taken over"},
+            403,
+        ),
+        "project move posting their workstream": (
+            "manager",
+            reverse("programmes:project_move", args=[ours.project.ref]),
+            {"version": ours.project.version, "workstream": theirs.workstream.pk, "reason": "Taken over"},
+            WORKSTREAM_MESSAGE,
+        ),
+        "project edit sharing into their workstream": (
+            "manager",
+            reverse("programmes:project_edit", args=[ours.project.ref]),
+            project_data(ours.project, shared_with=[theirs.workstream.pk]),
+            Project.SCOPE_SHARED,
+        ),
+        "report row restore of theirs": (
+            "manager",
+            reverse("programmes:report_row_restore", args=[theirs.draft.pk, theirs.project.pk]),
+            {},
+            403,
+        ),
+        "milestone create on their project": (
+            "manager",
+            reverse("programmes:milestone_create", args=[theirs.project.ref]),
+            new_milestone,
+            403,
+        ),
+        "milestone edit of theirs": (
+            "manager",
+            reverse("programmes:milestone_edit", args=[plan.milestone.ref]),
+            {**new_milestone, "version": 1},
+            403,
+        ),
+        "milestone update of theirs": (
+            "manager",
+            reverse("programmes:milestone_update", args=[plan.milestone.ref]),
+            {"version": 1, "status": "achieved", "achieved_on": "2010-06-01"},
+            403,
+        ),
+        "milestone update by an officer not responsible for it": (
+            "officer",
+            reverse("programmes:milestone_update", args=[plan.milestone.ref]),
+            {"version": 1, "status": "achieved", "achieved_on": "2010-06-01"},
+            403,
+        ),
+        "milestone delete of theirs": (
+            "manager",
+            reverse("programmes:milestone_delete", args=[plan.milestone.ref]),
+            {"version": 1},
+            403,
+        ),
+        "risk create on their project": (
+            "manager",
+            reverse("programmes:risk_create", args=[theirs.project.ref]),
+            new_risk,
+            403,
+        ),
+        "risk edit of theirs": (
+            "manager",
+            reverse("programmes:risk_edit", args=[plan.risk.ref]),
+            {**new_risk, "number": 1, "version": 1},
+            403,
+        ),
+        "risk update of theirs": (
+            "manager",
+            reverse("programmes:risk_update", args=[plan.risk.ref]),
+            {"version": 1, "status": "closed", "mitigation": "Not mine"},
+            403,
+        ),
         "meeting create by a manager": (
             "manager",
             reverse("committees:meeting_create", args=[meetings.committee.ref]),
@@ -856,6 +1103,37 @@ WRITE_ATTEMPTS = [
     "report edit posting their row",
     "report publish of theirs",
     "report correct of theirs",
+    "funding totals edit of theirs",
+    "funder create on their project",
+    "funder edit of theirs",
+    "funder delete of theirs",
+    "spend profile edit of theirs",
+    "benefit create on their project",
+    "benefit edit of theirs",
+    "benefit delete of theirs",
+    "realised amount create on their benefit",
+    "realised amount edit of theirs",
+    "realised amount delete of theirs",
+    "partner create by an officer",
+    "partner edit by an officer",
+    "partner's role create on their project",
+    "partner's role create on their programme",
+    "partner's role edit of theirs",
+    "partner's role delete of theirs",
+    "owner create by a clerk",
+    "owner edit by a clerk",
+    "project move of theirs",
+    "project move posting their workstream",
+    "project edit sharing into their workstream",
+    "report row restore of theirs",
+    "milestone create on their project",
+    "milestone edit of theirs",
+    "milestone update of theirs",
+    "milestone update by an officer not responsible for it",
+    "milestone delete of theirs",
+    "risk create on their project",
+    "risk edit of theirs",
+    "risk update of theirs",
     "meeting create by a manager",
     "meeting edit by a manager",
     "agenda item create by a manager",
@@ -870,8 +1148,9 @@ WRITE_ATTEMPTS = [
 @pytest.mark.parametrize("name", WRITE_ATTEMPTS)
 def test_every_write_url_refuses_a_parent_the_user_does_not_manage(request, client, ours, theirs, meetings, name):
     who, url, data, refusal = write_attempts(ours, theirs, meetings)[name]
+    user = request.getfixturevalue(who)  # first: an officer's fixture makes their team (an Owner)
     before = snapshot()
-    client.force_login(request.getfixturevalue(who))
+    client.force_login(user)
     response = client.post(url, data)
     if isinstance(refusal, int):
         assert response.status_code == refusal

@@ -54,14 +54,19 @@ def late_workstream(officer_team, programme):
     )
 
 
-def test_built_in_kinds_are_actions_projects_and_recommendations():
+def test_built_in_kinds_are_actions_projects_milestones_and_recommendations():
     kinds = {kind.label: kind for kind in tracked_kinds()}
-    assert list(kinds) == ["Action", "Project", "Recommendation"]
-    assert [label for label, kind in kinds.items() if kind.in_my_work] == ["Action", "Project"]
-    assert [label for label, kind in kinds.items() if kind.in_reminders] == ["Action", "Project"]
-    assert [label for label, kind in kinds.items() if kind.in_changes] == ["Action", "Project", "Recommendation"]
+    assert list(kinds) == ["Action", "Project", "Milestone", "Recommendation"]
+    assert [label for label, kind in kinds.items() if kind.in_my_work] == ["Action", "Project", "Milestone"]
+    assert [label for label, kind in kinds.items() if kind.in_reminders] == ["Action", "Project", "Milestone"]
+    assert [label for label, kind in kinds.items() if kind.in_changes] == [
+        "Action",
+        "Project",
+        "Milestone",
+        "Recommendation",
+    ]
     assert [label for label, kind in kinds.items() if kind.reports_new] == ["Action"]
-    assert [label for label, kind in kinds.items() if kind.reports_overdue] == ["Action", "Project"]
+    assert [label for label, kind in kinds.items() if kind.reports_overdue] == ["Action", "Project", "Milestone"]
 
 
 def test_registered_kind_is_in_my_work(client, officer, late_workstream, trial_kind):
