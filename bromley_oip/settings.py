@@ -94,6 +94,10 @@ INSTALLED_APPS = [
     "workspace",
 ]
 
+# A change's reason (a project's move, "Moved from … to …: why") can be longer
+# than the 100 characters simple_history allows by default.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
