@@ -13,8 +13,8 @@ from django.urls import reverse
 from actions.models import ActionItem
 from core.fields import LimitedTextField
 from core.models import RefModel
-from core.validators import REASON_LIMIT, validate_sensible_date
-from programmes.models import HighlightReport, Programme
+from core.validators import DESCRIPTION_LIMIT, NOTE_LIMIT, REASON_LIMIT, validate_sensible_date
+from programmes.models import HighlightReport, NarrativeUpdate, Programme
 
 
 class Committee(RefModel):
@@ -132,6 +132,51 @@ class AgendaItem(models.Model):
     recommendations = LimitedTextField(
         blank=True, max_length=REASON_LIMIT, help_text="What the committee is asked to do, one per line."
     )
+    # The rest of the council's standard cover sheet (issue 11). An agenda item
+    # with a report prints its own cover; a standing item (apologies,
+    # declarations of interest) has none. Blank fields print blank, as the
+    # council leaves them; "N/A" is typed where the paper says N/A.
+    has_report = models.BooleanField(
+        "has a report", default=False, help_text="A paper with its own cover sheet is taken under this item."
+    )
+    exempt_reason = models.CharField(
+        "reason for exemption",
+        max_length=300,
+        blank=True,
+        help_text="For Part 2: why the press and public are excluded (e.g. the Schedule 12A paragraph).",
+    )
+    contact_telephone = models.CharField("contact telephone", max_length=40, blank=True)
+    contact_email = models.EmailField("contact e-mail", blank=True)
+    policy_status = models.CharField(max_length=300, blank=True, help_text="e.g. Existing policy.")
+    bbb_priority = models.CharField("BBB priority", max_length=300, blank=True, help_text="e.g. Excellent Council.")
+    cost_of_proposal = LimitedTextField(blank=True, max_length=REASON_LIMIT)
+    ongoing_costs = LimitedTextField(blank=True, max_length=REASON_LIMIT)
+    budget_head = models.CharField("budget head/performance centre", max_length=300, blank=True)
+    total_current_budget = models.CharField("total current budget for this head", max_length=300, blank=True)
+    source_of_funding = models.CharField(max_length=300, blank=True)
+    staff_number = models.CharField("number of staff (current and additional)", max_length=300, blank=True)
+    staff_hours = models.CharField(
+        "if from existing staff resources, number of staff hours", max_length=300, blank=True
+    )
+    legal_requirement = models.CharField(max_length=300, blank=True)
+    call_in = models.CharField("call-in", max_length=300, blank=True)
+    customer_impact = LimitedTextField(
+        "estimated number of users/beneficiaries (current and projected)", blank=True, max_length=REASON_LIMIT
+    )
+    ward_councillors_asked = models.CharField(
+        "have ward councillors been asked for comments?", max_length=300, blank=True
+    )
+    ward_councillors_comments = LimitedTextField(
+        "summary of ward councillors comments", blank=True, max_length=REASON_LIMIT
+    )
+    policy_implications = LimitedTextField(blank=True, max_length=DESCRIPTION_LIMIT)
+    financial_implications = LimitedTextField(blank=True, max_length=DESCRIPTION_LIMIT)
+    legal_implications = LimitedTextField(blank=True, max_length=DESCRIPTION_LIMIT)
+    personnel_implications = LimitedTextField(blank=True, max_length=DESCRIPTION_LIMIT)
+    non_applicable_sections = models.CharField(max_length=500, blank=True)
+    background_documents = LimitedTextField(
+        "background documents (access via contact officer)", blank=True, max_length=REASON_LIMIT
+    )
 
     objects = AgendaItemManager()
 
@@ -149,6 +194,26 @@ class AgendaItem(models.Model):
         """Clerks run every committee's agendas (see core.scope)."""
         if not Meeting.can_be_managed_by(user):
             raise PermissionDenied("Only committee clerks can change meetings and their agendas.")
+
+    COMMENTARY_SECTION = 3  # "3. COMMENTARY" on the council's cover sheet
+
+    @property
+    def commentary(self):
+        """[(number or None, paragraph)]: headings unnumbered, paragraphs 3.1,
+        3.2 … in order. Reads the prefetched `paragraphs`."""
+        numbered, count = [], 0
+        for paragraph in self.paragraphs.all():
+            if paragraph.kind == ReportParagraph.Kind.HEADING:
+                numbered.append((None, paragraph))
+            else:
+                count += 1
+                numbered.append((f"{self.COMMENTARY_SECTION}.{count}", paragraph))
+        return numbered
+
+    @property
+    def recommendation_lines(self):
+        """The recommendations, one per line, numbered 2.1, 2.2 … on print."""
+        return [line.strip() for line in self.recommendations.splitlines() if line.strip()]
 
     def natural_key(self):
         return (*self.meeting.natural_key(), self.number)
@@ -224,3 +289,107 @@ class MinutedAction(models.Model):
             raise PermissionDenied(
                 "Only committee clerks and administrators can say which meeting an action arose from."
             )
+
+
+class ReportParagraph(models.Model):
+    """A heading or a paragraph of a report's commentary (section 3).
+
+    Paragraphs are numbered 3.1, 3.2 … in order when the report is shown
+    (AgendaItem.commentary), never stored, so inserting one renumbers those
+    after it, as the council's papers are numbered."""
+
+    class Kind(models.TextChoices):
+        HEADING = "heading", "Heading"
+        PARAGRAPH = "paragraph", "Paragraph"
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="paragraphs")
+    position = models.PositiveSmallIntegerField(help_text="Order in the commentary.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PARAGRAPH)
+    text = LimitedTextField(max_length=NOTE_LIMIT)
+
+    class Meta:
+        ordering = ["agenda_item", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["agenda_item", "position"], name="report_paragraph_position_unique"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["heading", "paragraph"]), name="report_paragraph_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def validate_scope(self, user, original=None, **related):
+        if not Meeting.can_be_managed_by(user):
+            raise PermissionDenied("Only committee clerks can change meetings and their papers.")
+
+
+class ReportAppendix(models.Model):
+    """An appendix to a report: a paper generated from live data, which is
+    frozen when the pack is issued."""
+
+    class Kind(models.TextChoices):
+        HIGHLIGHT_REPORT = "highlight_report", "Published highlight report"
+        NARRATIVE_UPDATE = "narrative_update", "Narrative programme update"
+        ACTION_PLAN_PROGRESS = "action_plan_progress", "LEC action plan progress"
+        MATTERS_ARISING = "matters_arising", "Matters arising"
+        SAVINGS = "savings", "Savings and benefits"
+        MILESTONES = "milestones", "Key milestones"
+        RISKS = "risks", "Risk register extract"
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="appendices")
+    position = models.PositiveSmallIntegerField(help_text="Appendix 1, 2, … in this order.")
+    title = models.CharField(max_length=300, blank=True, help_text="Leave blank to use the paper's own title.")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    highlight_report = models.ForeignKey(
+        HighlightReport, on_delete=models.PROTECT, null=True, blank=True, related_name="appendices"
+    )
+    narrative = models.ForeignKey(
+        NarrativeUpdate, on_delete=models.PROTECT, null=True, blank=True, related_name="appendices"
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For savings, milestones and risks: whose.",
+    )
+    open_only = models.BooleanField("open actions only", default=False)
+    at_risk_only = models.BooleanField("at-risk actions only (Red or Amber, or overdue)", default=False)
+
+    class Meta:
+        ordering = ["agenda_item", "position"]
+        verbose_name_plural = "report appendices"
+        constraints = [
+            models.UniqueConstraint(fields=["agenda_item", "position"], name="report_appendix_position_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="highlight_report") | models.Q(highlight_report__isnull=False),
+                name="appendix_highlight_report_given",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="narrative_update") | models.Q(narrative__isnull=False),
+                name="appendix_narrative_given",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Appendix {self.position}: {self.title or self.get_kind_display()}"
+
+    def validate_scope(self, user, original=None, **related):
+        if not Meeting.can_be_managed_by(user):
+            raise PermissionDenied("Only committee clerks can change meetings and their papers.")
+
+    def clean(self):
+        errors = {}
+        if self.kind == self.Kind.HIGHLIGHT_REPORT:
+            if self.highlight_report_id is None:
+                errors["highlight_report"] = "Choose the published highlight report."
+            elif self.highlight_report.status == HighlightReport.Status.DRAFT:
+                errors["highlight_report"] = "Only a published highlight report can go to committee."
+        if self.kind == self.Kind.NARRATIVE_UPDATE and self.narrative_id is None:
+            errors["narrative"] = "Choose the narrative programme update."
+        if self.kind in (self.Kind.SAVINGS, self.Kind.MILESTONES, self.Kind.RISKS) and self.programme_id is None:
+            errors["programme"] = "Choose the programme."
+        if errors:
+            raise ValidationError(errors)

@@ -1868,3 +1868,84 @@ class HighlightReportBenefit(models.Model):
     def save(self, *args, **kwargs):
         HighlightReport.objects.ensure_draft(self.report_id)
         super().save(*args, **kwargs)
+
+
+class NarrativeUpdate(Versioned):
+    """A programme update written as prose, as the OIP update of 18 January
+    2012 is: a heading per workstream or project and paragraphs of progress.
+    Drafted from the latest project updates in a period, then edited by its
+    author; an appendix to a committee report freezes it when the pack is issued."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        FINAL = "final", "Final"
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="narrative_updates")
+    title = models.CharField(max_length=300)
+    period_start = models.DateField("covers from", validators=[validate_sensible_date])
+    period_end = models.DateField("covers to", validators=[validate_sensible_date])
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "-period_end", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_start__lte=models.F("period_end")), name="narrative_period_in_order"
+            ),
+            models.CheckConstraint(condition=models.Q(status__in=["draft", "final"]), name="narrative_status_valid"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("programmes:narrative", args=[self.pk])
+
+    def can_be_edited_by(self, user):
+        return manages(user, self.programme_id, "programmes.change_narrativeupdate")
+
+    def validate_scope(self, user, original=None, **related):
+        perm = "programmes.change_narrativeupdate" if original else "programmes.add_narrativeupdate"
+        if not manages(user, (original or self).programme_id, perm) or not manages(user, self.programme_id, perm):
+            raise PermissionDenied("Only this programme's managers can write its narrative updates.")
+
+    def clean(self):
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            raise ValidationError({"period_end": "The period cannot end before it starts."})
+
+
+class NarrativeSection(models.Model):
+    """One heading of a narrative update (a workstream or a project) and its paragraphs."""
+
+    narrative = models.ForeignKey(NarrativeUpdate, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField()
+    heading = models.CharField(max_length=300)
+    level = models.PositiveSmallIntegerField(default=2, help_text="1 for a workstream heading, 2 for a project.")
+    project = models.ForeignKey(
+        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", help_text="Drafted from."
+    )
+    text = LimitedTextField(
+        blank=True, max_length=DESCRIPTION_LIMIT, help_text="Paragraphs separated by blank lines; numbered on print."
+    )
+
+    class Meta:
+        ordering = ["narrative", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["narrative", "position"], name="narrative_section_position_unique"),
+        ]
+
+    def __str__(self):
+        return self.heading
+
+    @property
+    def paragraphs(self):
+        return [part.strip() for part in normalize_newlines(self.text).split("\n\n") if part.strip()]
+
+    def validate_scope(self, user, original=None, **related):
+        if not self.narrative.can_be_edited_by(user):
+            raise PermissionDenied("Only this programme's managers can write its narrative updates.")

@@ -26,7 +26,13 @@ class DemoAccount:
 
 DEMO_ACCOUNTS = [
     DemoAccount("demo-officer", roles.OFFICER, "Officer (demo)", owner_name="OIP Team"),
-    DemoAccount("demo-manager", roles.PROGRAMME_MANAGER, "Manager (demo)", owner_name="AD OIP", manages=("oip",)),
+    DemoAccount(
+        "demo-manager",
+        roles.PROGRAMME_MANAGER,
+        "Manager (demo)",
+        owner_name="AD OIP",
+        manages=("oip", "shared-services"),
+    ),
     DemoAccount("demo-clerk", roles.COMMITTEE_CLERK, "Clerk (demo)", owner_name="Kerry Nicholls", person=True),
     DemoAccount("demo-admin", roles.ADMINISTRATOR, "Administrator (demo)", staff=True),
 ]

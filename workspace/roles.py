@@ -39,6 +39,7 @@ ROLE_PERMISSIONS = {
                 ("actions", "actionitem"),
                 ("programmes", "highlightreport"),
                 ("programmes", "partner"),
+                ("programmes", "narrativeupdate"),
                 ("core", "owner"),
             ]
             for verb in ("add", "change")
@@ -54,6 +55,7 @@ ROLE_PERMISSIONS = {
                 "benefit",
                 "benefitrealisation",
                 "partnership",
+                "narrativesection",
             ]
             for verb in ("add", "change", "delete")
         ),
@@ -70,6 +72,12 @@ ROLE_PERMISSIONS = {
         "committees.add_minutedaction",
         "committees.change_minutedaction",
         "committees.delete_minutedaction",
+        # Each report's commentary and appendices (issue 11).
+        *(
+            f"committees.{verb}_{model}"
+            for model in ["reportparagraph", "reportappendix"]
+            for verb in ("add", "change", "delete")
+        ),
     ],
     ADMINISTRATOR: ["*"],
 }
