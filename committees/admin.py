@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from committees.models import AgendaItem, Committee, Meeting, MinutedAction
+from committees.models import AgendaItem, Committee, Meeting, MinutedAction, ReportAppendix, ReportParagraph
 from core.admin import ScopedAdminMixin
 
 
@@ -47,8 +47,22 @@ class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     inlines = (AgendaItemInline, MinutedActionInline)
 
 
+class ReportParagraphInline(admin.TabularInline):
+    model = ReportParagraph
+    fields = ("position", "kind", "text")
+    extra = 0
+
+
+class ReportAppendixInline(admin.TabularInline):
+    model = ReportAppendix
+    fields = ("position", "kind", "title", "highlight_report", "narrative", "programme", "open_only", "at_risk_only")
+    raw_id_fields = ("highlight_report", "narrative", "programme")
+    extra = 0
+
+
 @admin.register(AgendaItem)
 class AgendaItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    inlines = (ReportParagraphInline, ReportAppendixInline)
     list_display = ("number", "title", "meeting", "report_number", "contact_officer", "exempt")
     list_filter = ("exempt", "meeting__committee")
     list_select_related = ("meeting__committee",)

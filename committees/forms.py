@@ -1,8 +1,8 @@
 from django import forms
 
-from committees.models import AgendaItem, Meeting
+from committees.models import AgendaItem, Meeting, ReportAppendix, ReportParagraph
 from core.forms import DateInput, ScopedModelForm, crispy_helper
-from programmes.models import HighlightReport
+from programmes.models import HighlightReport, NarrativeUpdate, Programme
 
 
 class MeetingForm(ScopedModelForm):
@@ -62,6 +62,10 @@ class MeetingPackForm(ScopedModelForm):
         model = Meeting
         fields = ["reports", "pack_item"]
         labels = {"reports": "Published highlight reports to attach", "pack_item": "Cover sheet from agenda item"}
+        help_texts = {
+            "pack_item": "Used only while no agenda item has a report of its own: once one does, the pack prints "
+            "every Part 1 report in agenda order, each with its own cover."
+        }
         widgets = {"reports": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
@@ -73,3 +77,109 @@ class MeetingPackForm(ScopedModelForm):
         self.fields["reports"].required = False
         self.fields["pack_item"].queryset = self.instance.agenda_items.all()
         self.helper = crispy_helper("Save pack contents")
+
+
+# --- Reports to committee (issue 11): the cover sheet, commentary and appendices ---
+
+COVER_GROUPS = [
+    (
+        "The report",
+        [
+            "has_report",
+            "report_number",
+            "exempt",
+            "exempt_reason",
+            "title",
+            "decision_maker",
+            "decision_type",
+            "contact_officer",
+            "contact_telephone",
+            "contact_email",
+            "chief_officer",
+            "ward",
+            "reason",
+            "recommendations",
+        ],
+    ),
+    ("Corporate Policy", ["policy_status", "bbb_priority"]),
+    ("Financial", ["cost_of_proposal", "ongoing_costs", "budget_head", "total_current_budget", "source_of_funding"]),
+    ("Staff", ["staff_number", "staff_hours"]),
+    ("Legal", ["legal_requirement", "call_in"]),
+    ("Customer Impact", ["customer_impact"]),
+    ("Ward Councillor Views", ["ward_councillors_asked", "ward_councillors_comments"]),
+    ("4. Policy implications", ["policy_implications"]),
+    ("5. Financial implications", ["financial_implications"]),
+    ("6. Legal implications", ["legal_implications"]),
+    ("7. Personnel implications", ["personnel_implications"]),
+    ("Non-Applicable Sections", ["non_applicable_sections"]),
+    ("Background Documents", ["background_documents"]),
+]
+COVER_FIELDS = [name for _, names in COVER_GROUPS for name in names]
+
+
+class ReportCoverForm(ScopedModelForm):
+    """The report's cover sheet. AgendaItem is not versioned: a hidden
+    fingerprint of the cover as the clerk loaded it refuses a save over
+    someone else's since (AgendaItem.cover_fingerprint)."""
+
+    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = AgendaItem
+        fields = COVER_FIELDS
+        textareas = [
+            "reason",
+            "recommendations",
+            "cost_of_proposal",
+            "ongoing_costs",
+            "customer_impact",
+            "ward_councillors_comments",
+            "policy_implications",
+            "financial_implications",
+            "legal_implications",
+            "personnel_implications",
+            "background_documents",
+        ]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in textareas}
+        help_texts = {"recommendations": "One per line; numbered 2.1, 2.2 … on print."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fingerprint"].initial = self.instance.cover_fingerprint()
+
+    def groups(self):
+        return [(heading, [self[name] for name in names]) for heading, names in COVER_GROUPS]
+
+    def clean(self):
+        cleaned = super().clean()
+        current = AgendaItem.objects.get(pk=self.instance.pk).cover_fingerprint()
+        if cleaned.get("fingerprint") != current:
+            raise forms.ValidationError(
+                "Someone else saved this report's cover since you opened it. Reload the page to see their changes, "
+                "then make yours again."
+            )
+        return cleaned
+
+
+class ReportParagraphForm(forms.Form):
+    kind = forms.ChoiceField(choices=ReportParagraph.Kind.choices, initial=ReportParagraph.Kind.PARAGRAPH)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+    position = forms.IntegerField(
+        min_value=1, required=False, help_text="Insert at this place in the commentary (leave blank for the end)."
+    )
+
+
+class ReportAppendixForm(forms.ModelForm):
+    position = forms.IntegerField(min_value=1, required=False, help_text="Leave blank to add at the end.")
+
+    class Meta:
+        model = ReportAppendix
+        fields = ["kind", "title", "highlight_report", "narrative", "programme", "open_only", "at_risk_only"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["highlight_report"].queryset = (
+            HighlightReport.objects.published().select_related("programme").order_by("programme__name", "-period_end")
+        )
+        self.fields["narrative"].queryset = NarrativeUpdate.objects.select_related("programme")
+        self.fields["programme"].queryset = Programme.objects.order_by("name")

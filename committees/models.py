@@ -154,7 +154,7 @@ class AgendaItem(models.Model):
     budget_head = models.CharField("budget head/performance centre", max_length=300, blank=True)
     total_current_budget = models.CharField("total current budget for this head", max_length=300, blank=True)
     source_of_funding = models.CharField(max_length=300, blank=True)
-    staff_number = models.CharField("number of staff (current and additional)", max_length=300, blank=True)
+    staff_number = LimitedTextField("number of staff (current and additional)", blank=True, max_length=REASON_LIMIT)
     staff_hours = models.CharField(
         "if from existing staff resources, number of staff hours", max_length=300, blank=True
     )
@@ -209,6 +209,15 @@ class AgendaItem(models.Model):
                 count += 1
                 numbered.append((f"{self.COMMENTARY_SECTION}.{count}", paragraph))
         return numbered
+
+    def cover_fingerprint(self):
+        """A digest of the cover sheet as stored: the edit form carries the one
+        the clerk loaded, and a save is refused if it has changed since (this
+        model is not Versioned)."""
+        import hashlib
+
+        values = [str(getattr(self, f.attname)) for f in self._meta.concrete_fields]
+        return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:32]
 
     @property
     def recommendation_lines(self):
@@ -291,6 +300,19 @@ class MinutedAction(models.Model):
             )
 
 
+class ReportPartManager(models.Manager):
+    """Paragraphs and appendices are named by their report's agenda item and
+    their position in it, so reloading the seed fixtures updates them."""
+
+    def get_by_natural_key(self, committee_ref, date, number, position):
+        return self.get(
+            agenda_item__meeting__committee__ref=committee_ref,
+            agenda_item__meeting__date=date,
+            agenda_item__number=number,
+            position=position,
+        )
+
+
 class ReportParagraph(models.Model):
     """A heading or a paragraph of a report's commentary (section 3).
 
@@ -307,6 +329,8 @@ class ReportParagraph(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PARAGRAPH)
     text = LimitedTextField(max_length=NOTE_LIMIT)
 
+    objects = ReportPartManager()
+
     class Meta:
         ordering = ["agenda_item", "position"]
         constraints = [
@@ -318,6 +342,11 @@ class ReportParagraph(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def natural_key(self):
+        return (*self.agenda_item.natural_key(), self.position)
+
+    natural_key.dependencies = ["committees.agendaitem"]
 
     def validate_scope(self, user, original=None, **related):
         if not Meeting.can_be_managed_by(user):
@@ -358,6 +387,8 @@ class ReportAppendix(models.Model):
     open_only = models.BooleanField("open actions only", default=False)
     at_risk_only = models.BooleanField("at-risk actions only (Red or Amber, or overdue)", default=False)
 
+    objects = ReportPartManager()
+
     class Meta:
         ordering = ["agenda_item", "position"]
         verbose_name_plural = "report appendices"
@@ -376,9 +407,28 @@ class ReportAppendix(models.Model):
     def __str__(self):
         return f"Appendix {self.position}: {self.title or self.get_kind_display()}"
 
+    def natural_key(self):
+        return (*self.agenda_item.natural_key(), self.position)
+
+    natural_key.dependencies = ["committees.agendaitem"]
+
     def validate_scope(self, user, original=None, **related):
         if not Meeting.can_be_managed_by(user):
             raise PermissionDenied("Only committee clerks can change meetings and their papers.")
+
+    WIDE_KINDS = ("highlight_report", "action_plan_progress", "risks")  # printed on A4 landscape pages
+
+    @property
+    def is_wide(self):
+        return self.kind in self.WIDE_KINDS
+
+    def shows_action(self, action, today=None):
+        """For LEC action plan progress: whether this appendix's filters keep `action`."""
+        from actions.models import Progress
+
+        if self.open_only and action.is_closed:
+            return False
+        return not self.at_risk_only or action.progress_category(today) in (Progress.AT_RISK, Progress.OVERDUE)
 
     def clean(self):
         errors = {}

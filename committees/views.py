@@ -1,18 +1,36 @@
 """The committee clerk's pages: committees, meetings and their agendas,
 matters arising, and what changed since the last meeting."""
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 from weasyprint import HTML
 
 from actions.access import reviews_with_actions
 from actions.models import Progress, Review
-from committees.access import get_committee_for_user, get_meeting_for_user
+from committees import services
+from committees.access import (
+    get_committee_for_user,
+    get_meeting_for_user,
+    get_report_for_user,
+    get_report_part_for_user,
+    pack_report_items,
+)
 from committees.changes import changes_between, window_for
-from committees.forms import AgendaItemForm, MeetingForm, MeetingPackForm
-from committees.models import AgendaItem, Committee, Meeting, MinutedAction
+from committees.forms import (
+    AgendaItemForm,
+    MeetingForm,
+    MeetingPackForm,
+    ReportAppendixForm,
+    ReportCoverForm,
+    ReportParagraphForm,
+)
+from committees.models import AgendaItem, Committee, Meeting, MinutedAction, ReportAppendix, ReportParagraph
+from core.forms import crispy_helper
 from core.views import edit_page
 from programmes.models import HighlightReport
 
@@ -120,18 +138,32 @@ def meeting_pack_contents(request, pk):
     )
 
 
-def _pack_context(request, meeting):
-    """Everything the pack prints, in a fixed number of queries whatever the
-    number of projects, actions or reports."""
+def _live_papers(meeting):
+    """The live-data papers a meeting's reports and pack print: matters
+    arising and the action plan progress of the committee's programmes."""
     reviews = reviews_with_actions().filter(action_plans__programme__committees=meeting.committee_id).distinct()
     matters = MinutedAction.objects.matters_arising_for(meeting, meeting.previous()).for_table()
+    return {"rows": matters, "reviews": reviews, "categories": Progress.choices}
+
+
+def _pack_context(request, meeting):
+    """Everything the pack prints, in a fixed number of queries whatever the
+    number of projects, actions or reports: every Part 1 report in agenda
+    order; the highlight reports attached to the meeting, matters arising
+    and action plan progress follow as before unless a report already
+    carries them as appendices."""
+    items = list(pack_report_items(meeting))
+    kinds = {appendix.kind for item in items for appendix in item.appendices.all()}
     return {
         "meeting": meeting,
-        "cover": meeting.pack_item,
-        "reports": HighlightReport.objects.for_display().filter(meetings=meeting).order_by("programme__name"),
-        "rows": matters,
-        "reviews": reviews,
-        "categories": Progress.choices,
+        "items": items,
+        "cover": None if items else meeting.pack_item,
+        "reports": []
+        if ReportAppendix.Kind.HIGHLIGHT_REPORT in kinds
+        else HighlightReport.objects.for_display().filter(meetings=meeting).order_by("programme__name"),
+        "show_matters": ReportAppendix.Kind.MATTERS_ARISING not in kinds,
+        "show_progress": ReportAppendix.Kind.ACTION_PLAN_PROGRESS not in kinds,
+        **_live_papers(meeting),
     }
 
 
@@ -149,3 +181,135 @@ def meeting_pack_pdf(request, pk):
     filename = f"{meeting.committee.ref}-{meeting.date.isoformat()}-pack.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- Reports to committee (issue 11) ---
+
+
+def report_detail(request, pk, number):
+    """One report as the council prints it: cover sheet, commentary, appendices."""
+    item = get_report_for_user(request, pk, number)
+    context = {"item": item, "meeting": item.meeting, "can_manage": Meeting.can_be_managed_by(request.user)}
+    return render(request, "committees/report_print.html", {**context, **_live_papers(item.meeting)})
+
+
+def report_pdf(request, pk, number):
+    item = get_report_for_user(request, pk, number)
+    context = {"item": item, "meeting": item.meeting, "pdf": True, **_live_papers(item.meeting)}
+    html = render_to_string("committees/report_print.html", context, request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = item.report_number or f"item-{item.number}"
+    response["Content-Disposition"] = f'attachment; filename="{item.meeting.date.isoformat()}-{name}.pdf"'
+    return response
+
+
+def report_edit(request, pk, number):
+    """The clerk's report page: the cover sheet form, then the commentary and
+    appendices, each changed by its own small form below."""
+    item = get_report_for_user(request, pk, number, for_edit=True)
+    form = ReportCoverForm(request.POST or None, instance=item, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Report cover sheet saved.")
+        return redirect("committees:report_edit", pk, number)
+    context = {
+        "item": item,
+        "meeting": item.meeting,
+        "form": form,
+        "paragraph_form": ReportParagraphForm(),
+        "appendix_form": ReportAppendixForm(),
+    }
+    return render(request, "committees/report_edit.html", context)
+
+
+def _back_to_report(item, anchor="commentary"):
+    return redirect(f"{reverse('committees:report_edit', args=[item.meeting_id, item.number])}#{anchor}")
+
+
+def _refused(request, item, error, anchor):
+    messages.error(request, " ".join(error.messages))
+    return _back_to_report(item, anchor)
+
+
+@require_POST
+def paragraph_add(request, pk, number):
+    item = get_report_for_user(request, pk, number, for_edit=True)
+    form = ReportParagraphForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The paragraph was not added: give its text (and a place of 1 or more).")
+        return _back_to_report(item)
+    try:
+        services.add_paragraph(item=item, user=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        return _refused(request, item, error, "commentary")
+    messages.success(request, "Added to the commentary.")
+    return _back_to_report(item)
+
+
+def paragraph_edit(request, pk, number, paragraph_pk):
+    paragraph = get_report_part_for_user(request, ReportParagraph, pk, number, paragraph_pk)
+    item = paragraph.agenda_item
+    form = ReportParagraphForm(request.POST or None, initial={"kind": paragraph.kind, "text": paragraph.text})
+    del form.fields["position"]
+    form.helper = crispy_helper("Save")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_paragraph(paragraph=paragraph, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Commentary saved.")
+            return _back_to_report(item)
+    cancel_url = reverse("committees:report_edit", args=[pk, number])
+    return render(
+        request, "form_page.html", {"form": form, "title": f"Edit commentary: {item}", "cancel_url": cancel_url}
+    )
+
+
+@require_POST
+def paragraph_remove(request, pk, number, paragraph_pk):
+    paragraph = get_report_part_for_user(request, ReportParagraph, pk, number, paragraph_pk)
+    services.remove_paragraph(paragraph=paragraph, user=request.user)
+    messages.success(request, "Removed from the commentary.")
+    return _back_to_report(paragraph.agenda_item)
+
+
+@require_POST
+def paragraph_move(request, pk, number, paragraph_pk):
+    paragraph = get_report_part_for_user(request, ReportParagraph, pk, number, paragraph_pk)
+    services.move_paragraph(paragraph=paragraph, user=request.user, up=request.POST.get("direction") == "up")
+    return _back_to_report(paragraph.agenda_item)
+
+
+@require_POST
+def appendix_add(request, pk, number):
+    item = get_report_for_user(request, pk, number, for_edit=True)
+    form = ReportAppendixForm(request.POST, instance=ReportAppendix(agenda_item=item))
+    if not form.is_valid():
+        errors = "; ".join(str(message) for messages_ in form.errors.values() for message in messages_)
+        messages.error(request, f"The appendix was not added: {errors}")
+        return _back_to_report(item, "appendices")
+    try:
+        services.add_appendix(
+            item=item, user=request.user, appendix=form.instance, position=form.cleaned_data["position"]
+        )
+    except ValidationError as error:
+        return _refused(request, item, error, "appendices")
+    messages.success(request, "Appendix added.")
+    return _back_to_report(item, "appendices")
+
+
+@require_POST
+def appendix_remove(request, pk, number, appendix_pk):
+    appendix = get_report_part_for_user(request, ReportAppendix, pk, number, appendix_pk)
+    services.remove_appendix(appendix=appendix, user=request.user)
+    messages.success(request, "Appendix removed.")
+    return _back_to_report(appendix.agenda_item, "appendices")
+
+
+@require_POST
+def appendix_move(request, pk, number, appendix_pk):
+    appendix = get_report_part_for_user(request, ReportAppendix, pk, number, appendix_pk)
+    services.move_appendix(appendix=appendix, user=request.user, up=request.POST.get("direction") == "up")
+    return _back_to_report(appendix.agenda_item, "appendices")

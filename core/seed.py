@@ -154,6 +154,8 @@ def _label(data):
         key = fields["ref"]
     elif "name" in fields and model == "core.owner":
         key = fields["name"]
+    elif "agenda_item" in fields and "position" in fields:
+        key = [*_as_list(fields["agenda_item"]), fields["position"]]
     elif "meeting" in fields and "number" in fields:
         key = [*_as_list(fields["meeting"]), fields["number"]]
     elif "committee" in fields and "date" in fields:

@@ -25,6 +25,7 @@ from programmes.models import (
     Funder,
     HighlightReport,
     Milestone,
+    NarrativeUpdate,
     Partner,
     Partnership,
     Programme,
@@ -208,3 +209,17 @@ def delivery_rollup(programme, today=None):
         ],
         "risk_grades": Risk.objects.open().for_programme(programme).grade_counts(),
     }
+
+
+# --- Narrative programme updates ----------------------------------------------------
+
+
+def get_narrative_for_user(request, pk, *, for_edit=False):
+    """The narrative update with its programme and author joined and its
+    sections prefetched (NarrativeUpdateQuerySet.for_display): every page of
+    it prints them all, in a fixed number of queries. for_edit: edit it or
+    set it back to draft (the programme's managers)."""
+    narrative = get_object_or_404(NarrativeUpdate.objects.for_display(), pk=pk)
+    if for_edit and not narrative.can_be_edited_by(request.user):
+        raise PermissionDenied("Only this programme's managers can change its narrative updates.")
+    return narrative

@@ -2,6 +2,7 @@
 highlight reports drafted from them."""
 
 import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -1870,6 +1871,48 @@ class HighlightReportBenefit(models.Model):
         super().save(*args, **kwargs)
 
 
+# The commentary is section 3 of a council report ("3. COMMENTARY"), so a
+# narrative update's paragraphs are numbered 3.1, 3.2, … unless told otherwise.
+COMMENTARY_SECTION = 3
+BULLET_MARKS = ("- ", "• ", "* ")
+
+
+class NumberedParagraph(NamedTuple):
+    """A paragraph as printed: its generated number ("3.14"), its text, and
+    any bulleted lines in it (the seed's "3.26 The areas … are:" list)."""
+
+    number: str
+    text: str
+    bullets: list
+
+
+def split_bullets(paragraph):
+    """(the paragraph's own lines, its bulleted lines without their marks)."""
+    lines, bullets = [], []
+    for line in paragraph.splitlines():
+        stripped = line.strip()
+        mark = next((m for m in BULLET_MARKS if stripped.startswith(m)), None)
+        if mark:
+            bullets.append(stripped[len(mark) :].strip())
+        elif stripped:
+            lines.append(stripped)
+    return "\n".join(lines), bullets
+
+
+class NarrativeUpdateQuerySet(models.QuerySet):
+    def for_display(self):
+        """Everything a narrative update's pages print, in a fixed number of queries."""
+        return self.select_related("programme", "created_by").prefetch_related("sections")
+
+    def next_period_start(self, programme):
+        """The day after the last narrative update's period ends, if there is one."""
+        last = self.filter(programme=programme).order_by("-period_end").first()
+        if last is None:
+            return None
+        following = last.period_end + datetime.timedelta(days=1)
+        return following if is_sensible_date(following) else None
+
+
 class NarrativeUpdate(Versioned):
     """A programme update written as prose, as the OIP update of 18 January
     2012 is: a heading per workstream or project and paragraphs of progress.
@@ -1890,6 +1933,8 @@ class NarrativeUpdate(Versioned):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     history = HistoricalRecords()
+
+    objects = NarrativeUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["programme", "-period_end", "-created_at"]
@@ -1917,6 +1962,30 @@ class NarrativeUpdate(Versioned):
     def clean(self):
         if self.period_start and self.period_end and self.period_start > self.period_end:
             raise ValidationError({"period_end": "The period cannot end before it starts."})
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+    @property
+    def period_label(self):
+        start, end = self.period_start, self.period_end
+        return f"{start.day} {start:%b %Y} to {end.day} {end:%b %Y}"
+
+    def numbered_sections(self, number_from=COMMENTARY_SECTION):
+        """[(section, [NumberedParagraph])] in order, the paragraphs numbered
+        3.1, 3.2, … through the whole document as the council's reports number
+        them, so inserting a paragraph renumbers those after it. Reads the
+        sections prefetched by for_display (no query of its own then)."""
+        numbered, count = [], 0
+        for section in self.sections.all():
+            paragraphs = []
+            for paragraph in section.paragraphs:
+                count += 1
+                text, bullets = split_bullets(paragraph)
+                paragraphs.append(NumberedParagraph(f"{number_from}.{count}", text, bullets))
+            numbered.append((section, paragraphs))
+        return numbered
 
 
 class NarrativeSection(models.Model):

@@ -6,11 +6,13 @@ made the change.
 """
 
 import datetime
+import re
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Prefetch, Q
 from django.utils import timezone
+from django.utils.text import normalize_newlines
 
 from core.models import RAG, EditConflict
 from core.money import pounds
@@ -27,6 +29,8 @@ from programmes.models import (
     HighlightReportRow,
     Milestone,
     MilestoneStatus,
+    NarrativeSection,
+    NarrativeUpdate,
     Partner,
     Partnership,
     Programme,
@@ -749,3 +753,123 @@ def move_project(*, project, user, expected_version, workstream, reason):
     moved = update_project(project=project, user=user, expected_version=expected_version, workstream=destination)
     moved.shared_with.remove(destination)
     return moved
+
+
+# --- Narrative programme updates ----------------------------------------------------
+
+# "3.14 Phase 3 of …": the number an officer typed at the head of a paragraph
+# copied from a report. Numbers are generated when a narrative is shown, so a
+# drafted paragraph drops its own. Only a number followed by a capital or a
+# quote, so "1.5 million residents …" keeps its figure.
+PARAGRAPH_NUMBER = re.compile(r"^\d{1,2}\.\d{1,3}\.?\s+(?=[A-Z0-9\u201c\u2018\"'(])")
+NARRATIVE_SECTIONS_LIMIT = 300
+_POSITION_SHIFT = 10_000  # out of the way of 1..limit while sections are renumbered
+
+
+def without_paragraph_numbers(text):
+    """`text` as paragraphs separated by blank lines, each without a leading “3.14 ”."""
+    paragraphs = [part.strip() for part in normalize_newlines(text or "").split("\n\n") if part.strip()]
+    return "\n\n".join(PARAGRAPH_NUMBER.sub("", paragraph, count=1) for paragraph in paragraphs)
+
+
+def _drafted_text(*texts):
+    return "\n\n".join(drafted for drafted in map(without_paragraph_numbers, texts) if drafted)
+
+
+@transaction.atomic
+def draft_narrative_update(*, programme, period_start, period_end, user, title=None):
+    """Draft a narrative programme update for the period from the project updates.
+
+    A heading per workstream (its description as its opening paragraphs) and,
+    under it, a heading per project with an update in the period (the same
+    projects a highlight report for the period would have, shared ones
+    included, in the same workstream then project order), its text the key
+    progress of its latest update in the period then its next tasks. Leading
+    paragraph numbers are dropped: they are generated when it is shown.
+    Refused, saving nothing, if no project has an update in the period.
+    """
+    narrative = NarrativeUpdate(
+        programme=programme,
+        title=title or f"{programme.name} update",
+        period_start=period_start,
+        period_end=period_end,
+        created_by=user,
+    )
+    check_scope(user, narrative)
+    narrative.full_clean()
+    placed = _in_report_order(programme, _reportable_projects(programme, period_start, period_end))
+    latest_updates = _latest_updates([project for _, project in placed], period_start, period_end)
+    sections, heading_for = [], None
+    for workstream, project in placed:
+        update = latest_updates.get(project.pk)
+        if update is None:
+            continue
+        if workstream != heading_for:
+            heading_for = workstream
+            text = without_paragraph_numbers(workstream.description)
+            sections.append(NarrativeSection(heading=workstream.name, level=1, text=text))
+        text = _drafted_text(update.key_progress, update.next_tasks)
+        sections.append(NarrativeSection(heading=project.name, level=2, project=project, text=text))
+    if not sections:
+        raise ValidationError(
+            f"No project in {programme} has an update whose period ends between {period_start:%-d %B %Y} "
+            f"and {period_end:%-d %B %Y}, so there is nothing to draft from: choose another period."
+        )
+    narrative._history_user = user
+    narrative.save()
+    for position, section in enumerate(sections, start=1):
+        section.narrative, section.position = narrative, position
+        _full_clean_copy(section, f"The text drafted for “{section.heading}”")
+    NarrativeSection.objects.bulk_create(sections)
+    return narrative
+
+
+class NarrativeIsFinal(ValidationError):
+    def __init__(self):
+        super().__init__("This narrative update is final, so it cannot be changed: set it back to draft first.")
+
+
+@transaction.atomic
+def update_narrative_update(*, narrative, user, expected_version, sections, **changes):
+    """Change a draft narrative update's title or status and its sections.
+
+    `sections` are the NarrativeSection rows it is to have, in their new
+    order: its own (changed or not) and new ones; any of its sections left out
+    are deleted. Saved only if nobody has saved it since `expected_version`
+    (EditConflict) and only while it is a draft as stored: a final one is
+    read-only until a manager sets it back to draft (reopen_narrative_update).
+    """
+    stored = NarrativeUpdate.objects.select_for_update().get(pk=narrative.pk)
+    if not stored.is_draft:
+        raise NarrativeIsFinal()
+    if len(sections) > NARRATIVE_SECTIONS_LIMIT:
+        raise ValidationError(f"A narrative update has at most {NARRATIVE_SECTIONS_LIMIT} headings.")
+    if any(section.pk and section.narrative_id != narrative.pk for section in sections):
+        raise ValidationError("Only this narrative update's own sections can be changed here: reload the page.")
+    set_fields(narrative, changes)
+    check_scope(user, narrative)
+    narrative.full_clean()
+    narrative._history_user = user
+    narrative.save_if_unchanged(expected_version)
+    narrative.sections.exclude(pk__in=[section.pk for section in sections if section.pk]).delete()
+    narrative.sections.update(position=F("position") + _POSITION_SHIFT)
+    for position, section in enumerate(sections, start=1):
+        section.narrative, section.position = narrative, position
+    full_clean_together(*sections)
+    for section in sections:
+        section.save()
+    return narrative
+
+
+@transaction.atomic
+def reopen_narrative_update(*, narrative, user, expected_version):
+    """Set a final narrative update back to draft, so it can be edited again.
+    A committee pack issued with it keeps the copy it printed."""
+    if narrative.is_draft:
+        raise ValidationError("This narrative update is already a draft.")
+    narrative.status = NarrativeUpdate.Status.DRAFT
+    check_scope(user, narrative)
+    narrative.full_clean()
+    narrative._history_user = user
+    narrative.save_if_unchanged(expected_version)
+    return narrative

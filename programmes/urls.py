@@ -1,6 +1,15 @@
 from django.urls import path
 
-from programmes import benefit_views, funding_views, milestone_views, partner_views, report_views, risk_views, views
+from programmes import (
+    benefit_views,
+    funding_views,
+    milestone_views,
+    narrative_views,
+    partner_views,
+    report_views,
+    risk_views,
+    views,
+)
 
 app_name = "programmes"
 urlpatterns = [
@@ -49,6 +58,13 @@ urlpatterns = [
     path("projects/<slug:ref>/risks/new/", risk_views.risk_create, name="risk_create"),
     path("risks/<slug:ref>/edit/", risk_views.risk_edit, name="risk_edit"),
     path("risks/<slug:ref>/update/", risk_views.risk_update, name="risk_update"),
+    # Narrative programme updates (before <ref>/…, which would take “narratives” as a ref).
+    path("<slug:ref>/narratives/", narrative_views.narrative_list, name="narratives"),
+    path("<slug:ref>/narratives/new/", narrative_views.narrative_create, name="narrative_create"),
+    path("narratives/<int:pk>/", narrative_views.narrative_detail, name="narrative"),
+    path("narratives/<int:pk>/edit/", narrative_views.narrative_edit, name="narrative_edit"),
+    path("narratives/<int:pk>/draft/", narrative_views.narrative_reopen, name="narrative_reopen"),
+    path("narratives/<int:pk>/print/", narrative_views.narrative_print, name="narrative_print"),
     path("<slug:ref>/", views.programme_detail, name="detail"),
     path("<slug:ref>/edit/", views.programme_edit, name="edit"),
     path("<slug:ref>/workstreams/new/", views.workstream_create, name="workstream_create"),

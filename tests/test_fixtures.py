@@ -17,7 +17,7 @@ from actions.models import (
     Review,
     ReviewArea,
 )
-from committees.models import AgendaItem, Committee, Meeting, MinutedAction
+from committees.models import AgendaItem, Committee, Meeting, MinutedAction, ReportAppendix, ReportParagraph
 from core.models import RAG, Owner
 from programmes.models import (
     Benefit,
@@ -82,6 +82,7 @@ EXPECTED_COUNTS = {
 
 
 PID_MODELS = [Partner, Partnership, Milestone, Risk, Funder, SpendProfileEntry, Benefit]
+REPORT_MODELS = [ReportParagraph, ReportAppendix]  # fixtures 14-15, checked in test_fixtures_reports.py
 
 
 def counts():
@@ -130,10 +131,12 @@ def test_loading_prints_a_one_line_summary(db, capsys):
 
     # Rows a later fixture names again to add to them: 08 the 1 June 2010 meeting (its papers); 09 two owners;
     # 10 the three 2010 workstreams and five 2010 projects (closed, moved or carried on); 11 Regulatory
-    # Services (shared); 12 the Website upgrade (its PID); 13 the committee (its second programme).
-    restated = 1 + 2 + 8 + 1 + 1 + 1
-    total = sum(counts().values()) + sum(model.objects.count() for model in PID_MODELS) + restated
-    assert capsys.readouterr().out.strip() == f"Loaded {total} objects from 13 fixtures."
+    # Services (shared); 12 the Website upgrade (its PID); 13 the committee (its second programme); 14 the
+    # three 2012 reports' agenda items (their cover sheets); 15 five 1 June 2010 agenda items (their covers).
+    restated = 1 + 2 + 8 + 1 + 1 + 1 + 3 + 5
+    extra = sum(model.objects.count() for model in PID_MODELS + REPORT_MODELS)
+    total = sum(counts().values()) + extra + restated
+    assert capsys.readouterr().out.strip() == f"Loaded {total} objects from 15 fixtures."
 
 
 def test_seeded_texts_match_the_2010_documents(db):

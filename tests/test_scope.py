@@ -17,7 +17,7 @@ from django.urls import resolve, reverse
 
 from actions.models import ActionItem, ActionUpdate, DueDateRevision, Recommendation, ReviewArea
 from actions.services import record_action_update
-from committees.models import AgendaItem, Committee, Meeting
+from committees.models import AgendaItem, Committee, Meeting, ReportAppendix, ReportParagraph
 from core import roles
 from core.models import RAG, Owner
 from core.scope import check_scope
@@ -30,6 +30,8 @@ from programmes.models import (
     HighlightReportMilestone,
     HighlightReportRow,
     Milestone,
+    NarrativeSection,
+    NarrativeUpdate,
     Partner,
     Partnership,
     Programme,
@@ -42,6 +44,7 @@ from programmes.models import (
 from programmes.services import (
     correct_highlight_report,
     draft_highlight_report,
+    draft_narrative_update,
     publish_highlight_report,
     record_project_update,
 )
@@ -49,6 +52,7 @@ from tests import factories
 from tests.test_access import all_routes
 from tests.test_admin import form_data
 from tests.test_highlight_reports import edit_data
+from tests.test_narrative_updates import edit_data as narrative_edit_data
 
 START, END = datetime.date(2010, 4, 22), datetime.date(2010, 6, 6)
 MESSAGES = ActionItem.SCOPE_MESSAGES
@@ -114,9 +118,15 @@ def meetings(db):
     committee = Committee.objects.create(name="Improvement and Efficiency Sub-Committee", short_name="I&E", ref="ie")
     june = Meeting.objects.create(committee=committee, date=datetime.date(2010, 6, 1))
     july = Meeting.objects.create(committee=committee, date=datetime.date(2010, 7, 27))
-    AgendaItem.objects.create(meeting=june, number=1, title="Organisational Improvement Programme")
-    AgendaItem.objects.create(meeting=july, number=2, title="Customer access")
-    return SimpleNamespace(committee=committee, june=june, july=july)
+    item = AgendaItem.objects.create(meeting=june, number=1, title="Organisational Improvement Programme")
+    other = AgendaItem.objects.create(meeting=july, number=2, title="Customer access")
+    # A report's commentary and appendix, for the report write URLs (issue 11).
+    paragraph = ReportParagraph.objects.create(agenda_item=item, position=1, text="Background")
+    appendix = ReportAppendix.objects.create(agenda_item=item, position=1, kind="matters_arising")
+    july_paragraph = ReportParagraph.objects.create(agenda_item=other, position=1, text="Theirs")
+    return SimpleNamespace(
+        committee=committee, june=june, july=july, paragraph=paragraph, appendix=appendix, july_paragraph=july_paragraph
+    )
 
 
 def snapshot():
@@ -150,6 +160,10 @@ def snapshot():
         Partnership,
         Milestone,
         Risk,
+        NarrativeUpdate,
+        NarrativeSection,
+        ReportParagraph,
+        ReportAppendix,
     ]
     return {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
 
@@ -673,6 +687,11 @@ def write_attempts(ours, theirs, meetings):
     new_project = {"name": "Planted", "ref": "planted", "rag": RAG.AMBER, "position": 9}
     new_action = {"title": "Planted", "rag": RAG.NOT_RATED}
     new_rec = {"number": 9, "text": "Planted", "kind": "recommendation", "rag": RAG.AMBER}
+    their_narrative = draft_narrative_update(programme=theirs.programme, period_start=START, period_end=END, user=None)
+    our_narrative = draft_narrative_update(programme=ours.programme, period_start=START, period_end=END, user=None)
+    posting_their_section = narrative_edit_data(
+        our_narrative, forms={1: {"id": their_narrative.sections.last().pk, "text": "Rewritten"}}
+    )
     return {
         "programme edit": (
             "manager",
@@ -1024,6 +1043,91 @@ def write_attempts(ours, theirs, meetings):
             {"version": 1, "status": "closed", "mitigation": "Not mine"},
             403,
         ),
+        "report cover edit by a manager": (
+            "manager",
+            reverse("committees:report_edit", args=[june.pk, 1]),
+            {"title": "Planted", "fingerprint": ""},
+            403,
+        ),
+        "report paragraph create by a manager": (
+            "manager",
+            reverse("committees:paragraph_add", args=[june.pk, 1]),
+            {"kind": "paragraph", "text": "Planted"},
+            403,
+        ),
+        "report paragraph edit by a manager": (
+            "manager",
+            reverse("committees:paragraph_edit", args=[june.pk, 1, meetings.paragraph.pk]),
+            {"kind": "paragraph", "text": "Planted"},
+            403,
+        ),
+        "report paragraph edit of another meeting's report": (
+            "clerk",
+            reverse("committees:paragraph_edit", args=[june.pk, 1, meetings.july_paragraph.pk]),
+            {"kind": "paragraph", "text": "Planted"},
+            404,
+        ),
+        "report paragraph move by a manager": (
+            "manager",
+            reverse("committees:paragraph_move", args=[june.pk, 1, meetings.paragraph.pk]),
+            {"direction": "down"},
+            403,
+        ),
+        "report paragraph remove by a manager": (
+            "manager",
+            reverse("committees:paragraph_remove", args=[june.pk, 1, meetings.paragraph.pk]),
+            {},
+            403,
+        ),
+        "report appendix create by a manager": (
+            "manager",
+            reverse("committees:appendix_add", args=[june.pk, 1]),
+            {"kind": "matters_arising"},
+            403,
+        ),
+        "report appendix create with a draft highlight report": (
+            "clerk",
+            reverse("committees:appendix_add", args=[june.pk, 1]),
+            {"kind": "highlight_report", "highlight_report": ours.draft.pk},
+            302,
+        ),
+        "report appendix move by a manager": (
+            "manager",
+            reverse("committees:appendix_move", args=[june.pk, 1, meetings.appendix.pk]),
+            {"direction": "down"},
+            403,
+        ),
+        "report appendix remove by a manager": (
+            "manager",
+            reverse("committees:appendix_remove", args=[june.pk, 1, meetings.appendix.pk]),
+            {},
+            403,
+        ),
+        # Narrative programme updates.
+        "narrative draft for their programme": (
+            "manager",
+            reverse("programmes:narrative_create", args=[theirs.programme.ref]),
+            {"period_start": START.isoformat(), "period_end": END.isoformat()},
+            403,
+        ),
+        "narrative edit of theirs": (
+            "manager",
+            reverse("programmes:narrative_edit", args=[their_narrative.pk]),
+            narrative_edit_data(their_narrative, title="Renamed"),
+            403,
+        ),
+        "narrative edit posting their section": (
+            "manager",
+            reverse("programmes:narrative_edit", args=[our_narrative.pk]),
+            posting_their_section,
+            "own sections",
+        ),
+        "narrative set back to draft of theirs": (
+            "manager",
+            reverse("programmes:narrative_reopen", args=[their_narrative.pk]),
+            {"version": their_narrative.version},
+            403,
+        ),
         "meeting create by a manager": (
             "manager",
             reverse("committees:meeting_create", args=[meetings.committee.ref]),
@@ -1134,6 +1238,20 @@ WRITE_ATTEMPTS = [
     "risk create on their project",
     "risk edit of theirs",
     "risk update of theirs",
+    "report cover edit by a manager",
+    "report paragraph create by a manager",
+    "report paragraph edit by a manager",
+    "report paragraph edit of another meeting's report",
+    "report paragraph move by a manager",
+    "report paragraph remove by a manager",
+    "report appendix create by a manager",
+    "report appendix create with a draft highlight report",
+    "report appendix move by a manager",
+    "report appendix remove by a manager",
+    "narrative draft for their programme",
+    "narrative edit of theirs",
+    "narrative edit posting their section",
+    "narrative set back to draft of theirs",
     "meeting create by a manager",
     "meeting edit by a manager",
     "agenda item create by a manager",
