@@ -21,6 +21,8 @@ from programmes.models import (
     HighlightReport,
     HighlightReportRow,
     Milestone,
+    NarrativeSection,
+    NarrativeUpdate,
     Partner,
     Partnership,
     Programme,
@@ -427,3 +429,30 @@ class PartnershipAdmin(VersionedPartAdmin):
         ("Joining", {"fields": (("joins_on", "join_condition"),)}),
         ("Shares", {"fields": (("cost_share", "savings_share"), "share_wording")}),
     )
+
+
+class NarrativeSectionInline(admin.TabularInline):
+    model = NarrativeSection
+    fields = ("position", "level", "heading", "project", "text")
+    extra = 0
+
+
+@admin.register(NarrativeUpdate)
+class NarrativeUpdateAdmin(SimpleHistoryAdmin):
+    """Narrative updates, for finding and reading; they are drafted, edited and
+    finalised in the app, whose services keep their version and sections in step."""
+
+    list_display = ("title", "programme", "period_start", "period_end", "status")
+    list_filter = ("status", "programme")
+    list_select_related = ("programme",)
+    search_fields = ("title", "sections__heading", "sections__text")
+    inlines = (NarrativeSectionInline,)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

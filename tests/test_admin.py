@@ -31,6 +31,8 @@ from programmes.models import (
     HighlightReport,
     HighlightReportRow,
     Milestone,
+    NarrativeSection,
+    NarrativeUpdate,
     Partner,
     Partnership,
     Programme,
@@ -76,6 +78,8 @@ EXPECTED_MODELS = {
     # Milestones and the risk and issue register.
     Milestone,
     Risk,
+    # Narrative programme updates (issue 11), read-only here.
+    NarrativeUpdate,
 }
 REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label in APPS),
@@ -166,6 +170,13 @@ def oip(db):
     MinutedAction.objects.create(action=matter, meeting=meeting, minute_number="42", minute_title="LEC feedback")
     Milestone.objects.create(project=project, number="1.1", name="Partnership agreement signed", owner=owner)
     Risk.objects.create(project=project, number=1, description="Partners' priorities diverge", probability=2, impact=3)
+    narrative = NarrativeUpdate.objects.create(
+        programme=programme,
+        title="Organisational Improvement Programme update",
+        period_start=datetime.date(2010, 4, 22),
+        period_end=datetime.date(2010, 6, 6),
+    )
+    NarrativeSection.objects.create(narrative=narrative, position=1, heading="Customer access", text="Agreed.")
     return {
         "owner": owner,
         "project": project,
