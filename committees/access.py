@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from committees.models import AgendaItem, Committee, Meeting, ReportAppendix
+from committees.models import AgendaItem, Committee, Meeting, Minute, ReportAppendix
 from programmes.models import HighlightReport, Milestone, Risk, RiskStatus
 
 
@@ -77,3 +77,11 @@ def pack_report_items(meeting):
         .order_by("number")
         .prefetch_related(*report_prefetches())
     )
+
+
+def get_minute_for_user(request, pk, number, *, for_edit=False):
+    """A minute of the meeting `pk` by its number, with its meeting and
+    committee joined (the page headings). for_edit=True: clerks only."""
+    if for_edit and not Meeting.can_be_managed_by(request.user):
+        raise PermissionDenied("Only committee clerks can record the minutes of a meeting.")
+    return get_object_or_404(Minute.objects.select_related("meeting__committee"), meeting_id=pk, number=number)

@@ -1,7 +1,7 @@
 from django import forms
 
-from committees.models import AgendaItem, Meeting, ReportAppendix, ReportParagraph
-from core.forms import DateInput, ScopedModelForm, crispy_helper
+from committees.models import AgendaItem, Meeting, Minute, ReportAppendix, ReportParagraph
+from core.forms import DateInput, OwnerChoiceField, ScopedModelForm, VersionedModelForm, crispy_helper
 from programmes.models import HighlightReport, NarrativeUpdate, Programme
 
 
@@ -183,3 +183,45 @@ class ReportAppendixForm(forms.ModelForm):
         )
         self.fields["narrative"].queryset = NarrativeUpdate.objects.select_related("programme")
         self.fields["programme"].queryset = Programme.objects.order_by("name")
+
+
+# --- Minutes of a meeting (issue 11) ---
+
+
+class MinuteForm(VersionedModelForm):
+    """A minute; its number is checked against the whole committee's minutes
+    (Minute.clean), so a clash shows on the number field. Saved through
+    committees.services with the version the clerk opened."""
+
+    submit_label = "Save minute"
+
+    class Meta:
+        model = Minute
+        fields = ["number", "title", "agenda_item", "text", "resolved"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 6}), "resolved": forms.Textarea(attrs={"rows": 3})}
+        labels = {"resolved": "RESOLVED that …"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = AgendaItem.objects.filter(meeting=self.instance.meeting_id)
+
+
+class MinutedActionForm(forms.Form):
+    """An action recorded under a minute (committees.services.record_minuted_action)."""
+
+    title = forms.CharField(max_length=300, help_text="A short summary, as the matters arising table shows it.")
+    description = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Decision/agreement",
+        help_text="As minuted; leave blank to use the minute's resolution.",
+    )
+    owner = OwnerChoiceField(required=True, label="Action by")
+    due_date = forms.DateField(label="Completion date", widget=DateInput())
+    due_wording = forms.CharField(
+        max_length=300, required=False, label="Completion date as written", help_text="e.g. “June 2010”."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = crispy_helper("Record action")

@@ -9,10 +9,11 @@ reports and follows up review actions, so this app points down at
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from actions.models import ActionItem
 from core.fields import LimitedTextField
-from core.models import RefModel
+from core.models import RefModel, Versioned
 from core.validators import DESCRIPTION_LIMIT, NOTE_LIMIT, REASON_LIMIT, validate_sensible_date
 from programmes.models import HighlightReport, NarrativeUpdate, Programme
 
@@ -269,6 +270,14 @@ class MinutedAction(models.Model):
     )
     minute_number = models.CharField(max_length=20, blank=True)
     minute_title = models.CharField(max_length=300, blank=True)
+    minute = models.ForeignKey(
+        "Minute",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+        help_text="The minute that gave rise to it (older ones carry only its number and title).",
+    )
 
     objects = MinutedActionManager()
 
@@ -290,6 +299,14 @@ class MinutedAction(models.Model):
         return (self.action.ref,)
 
     natural_key.dependencies = ["actions.actionitem", "committees.meeting"]
+
+    def clean(self):
+        # The printed label follows the recorded minute, so matters arising
+        # read the same whether the minute was typed in or loaded from a seed.
+        if self.minute_id is not None:
+            if self.minute.meeting_id != self.meeting_id:
+                raise ValidationError({"minute": "The minute must be one of this meeting's minutes."})
+            self.minute_number, self.minute_title = str(self.minute.number), self.minute.title
 
     def validate_scope(self, user, original=None, **related):
         """Clerks minute meetings: only they (and administrators) say which
@@ -441,5 +458,106 @@ class ReportAppendix(models.Model):
             errors["narrative"] = "Choose the narrative programme update."
         if self.kind in (self.Kind.SAVINGS, self.Kind.MILESTONES, self.Kind.RISKS) and self.programme_id is None:
             errors["programme"] = "Choose the programme."
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- Minutes of a meeting (issue 11) ---
+
+
+class MinuteQuerySet(models.QuerySet):
+    def for_committee(self, committee):
+        return self.filter(meeting__committee=committee)
+
+    def next_number(self, committee):
+        """Minutes are numbered on from the committee's last one (the
+        11 February 2010 minutes run 37 to 42 after December's)."""
+        highest = self.for_committee(committee).aggregate(highest=models.Max("number"))["highest"]
+        return (highest or 0) + 1
+
+    def for_page(self):
+        """With what the minutes page prints: each minute's agenda item and its
+        actions with their owners. Constant queries however many."""
+        actions = MinutedAction.objects.select_related("action__owner").order_by("pk")
+        return self.select_related("agenda_item").prefetch_related(models.Prefetch("actions", queryset=actions))
+
+
+class Minute(Versioned):
+    """A numbered minute of a meeting: what was discussed and what was RESOLVED.
+    Actions recorded under it (MinutedAction.minute) become matters arising
+    at the committee's later meetings. Versioned, so two clerks editing the
+    same minute never silently overwrite each other."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    number = models.PositiveIntegerField(
+        help_text="Minutes are numbered on from the committee's last meeting, e.g. 37, 38 …"
+    )
+    title = models.CharField(max_length=300, help_text="As minuted, e.g. “London Efficiency Challenge feedback”.")
+    text = LimitedTextField(blank=True, max_length=DESCRIPTION_LIMIT, help_text="What was reported and discussed.")
+    resolved = LimitedTextField(
+        "resolved",
+        blank=True,
+        max_length=REASON_LIMIT,
+        help_text="The decisions, one per line, without “RESOLVED that” (printed before them).",
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="minutes",
+        help_text="The agenda item it minutes, if any.",
+    )
+
+    history = HistoricalRecords()
+
+    objects = MinuteQuerySet.as_manager()
+
+    DUPLICATE_NUMBER = "This committee already has a minute {number} (at its meeting of {date}): choose another number."
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "number"], name="minute_number_unique_per_meeting")]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return f"{reverse('committees:minutes', args=[self.meeting_id])}#minute-{self.number}"
+
+    @property
+    def resolution_lines(self):
+        return [line.strip() for line in self.resolved.splitlines() if line.strip()]
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Matters arising print the minute's number and title from the actions
+        # under it (MinutedAction.clean copies them): keep them in step.
+        self.actions.exclude(minute_number=str(self.number), minute_title=self.title).update(
+            minute_number=str(self.number), minute_title=self.title
+        )
+
+    def validate_scope(self, user, original=None, **related):
+        """Clerks minute meetings (see core.scope)."""
+        if not Meeting.can_be_managed_by(user):
+            raise PermissionDenied("Only committee clerks can record the minutes of a meeting.")
+
+    def clean(self):
+        """A minute number is used once per committee, not only per meeting (the
+        constraint): minutes are cited by number across meetings."""
+        errors = {}
+        if self.meeting_id and self.number is not None:
+            clash = (
+                Minute.objects.filter(meeting__committee=self.meeting.committee_id, number=self.number)
+                .exclude(pk=self.pk)
+                .select_related("meeting")
+                .first()
+            )
+            if clash is not None:
+                errors["number"] = self.DUPLICATE_NUMBER.format(
+                    number=self.number, date=f"{clash.meeting.date:%-d %B %Y}"
+                )
+        if self.agenda_item_id and self.agenda_item.meeting_id != self.meeting_id:
+            errors["agenda_item"] = "Choose one of this meeting's agenda items."
         if errors:
             raise ValidationError(errors)

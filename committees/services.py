@@ -1,11 +1,19 @@
-"""Writes to a report's commentary and appendices: ordered rows whose
-positions are renumbered when one is inserted, removed or moved, so each
-runs in one transaction, checks the clerk's scope and validates each row."""
+"""Writes that clerks make to a meeting's papers:
 
+- a report's commentary and appendices: ordered rows whose positions are
+  renumbered when one is inserted, removed or moved, so each runs in one
+  transaction, checks the clerk's scope and validates each row;
+- minutes (versioned: create_minute and update_minute, registered for the
+  minute form in CommitteesConfig.ready) and the actions recorded under a
+  minute (record_minuted_action), which become the next meeting's matters arising."""
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from committees.models import AgendaItem, ReportAppendix, ReportParagraph
+from actions.models import ActionItem
+from committees.models import AgendaItem, MinutedAction, ReportAppendix, ReportParagraph
 from core.scope import check_scope
+from core.services import save_accountable
 
 # Positions are unique per report: renumbering first parks the rows out of the
 # way (above this offset) so no two collide half-way through.
@@ -97,3 +105,63 @@ def remove_appendix(*, appendix, user):
 
 def move_appendix(*, appendix, user, up):
     _move(ReportAppendix, row=appendix, user=user, up=up)
+
+
+# --- Minutes and the actions recorded under them (issue 11) ---
+
+
+def record_minuted_action(*, minute, user, title, owner, due_date, due_wording="", description=""):
+    """An action recorded under `minute`: a new ActionItem and the MinutedAction
+    that makes it a matter arising at the committee's later meetings.
+
+    Such an action belongs to no programme's plan, so the clerk, who may not
+    add actions to programmes, could not create it through
+    actions.services.create_action's programme scope. The clerk's right to
+    minute this meeting is checked here instead and the action is saved as a
+    trusted write, with the clerk recorded in its history. All or nothing."""
+    check_scope(user, MinutedAction(meeting=minute.meeting, minute=minute))
+    errors = {}
+    if owner is None:
+        errors["owner"] = "Say who the action is by."
+    if due_date is None:
+        errors["due_date"] = "Give the completion date (the deadline in words may go beside it)."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        action = ActionItem(
+            title=title,
+            description=description or minute.resolved or minute.title,
+            owner=owner,
+            due_date=due_date,
+            due_wording=due_wording,
+        )
+        arising = MinutedAction(action=action, meeting=minute.meeting, minute=minute)
+        action.full_clean()
+        action._history_user = user
+        action.save()
+        arising.action = action
+        arising.full_clean()
+        arising.save()
+    return arising
+
+
+def remove_minute(*, minute, user):
+    """Remove a minute recorded by mistake. One with actions under it is kept:
+    those actions are followed up as matters arising."""
+    check_scope(user, minute)
+    if minute.actions.exists():
+        raise ValidationError(
+            f"Minute {minute.number} has actions recorded under it, which are followed up as matters arising: "
+            "it cannot be removed."
+        )
+    minute.delete()
+
+
+def create_minute(*, user, minute, **m2m):
+    """A new minute (its meeting on the unsaved `minute`), by a clerk."""
+    return save_accountable(minute, user=user)
+
+
+def update_minute(*, minute, user, expected_version, **m2m):
+    """Change a minute, refused if another clerk saved it since it was opened."""
+    return save_accountable(minute, user=user, expected_version=expected_version)

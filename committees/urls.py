@@ -39,6 +39,13 @@ urlpatterns = [
         views.appendix_move,
         name="appendix_move",
     ),
+    path("meetings/<int:pk>/minutes/", views.minutes, name="minutes"),
+    path("meetings/<int:pk>/minutes/new/", views.minute_create, name="minute_create"),
+    path("meetings/<int:pk>/minutes/<int:number>/edit/", views.minute_edit, name="minute_edit"),
+    path("meetings/<int:pk>/minutes/<int:number>/remove/", views.minute_remove, name="minute_remove"),
+    path(
+        "meetings/<int:pk>/minutes/<int:number>/actions/new/", views.minute_action_create, name="minute_action_create"
+    ),
     path("meetings/<int:pk>/matters-arising/", views.matters_arising, name="matters_arising"),
     path("meetings/<int:pk>/changes/", views.changes_since_last_meeting, name="changes"),
     path("meetings/<int:pk>/pack/", views.meeting_pack, name="pack"),

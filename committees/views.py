@@ -16,6 +16,7 @@ from committees import services
 from committees.access import (
     get_committee_for_user,
     get_meeting_for_user,
+    get_minute_for_user,
     get_report_for_user,
     get_report_part_for_user,
     pack_report_items,
@@ -25,12 +26,22 @@ from committees.forms import (
     AgendaItemForm,
     MeetingForm,
     MeetingPackForm,
+    MinutedActionForm,
+    MinuteForm,
     ReportAppendixForm,
     ReportCoverForm,
     ReportParagraphForm,
 )
-from committees.models import AgendaItem, Committee, Meeting, MinutedAction, ReportAppendix, ReportParagraph
-from core.forms import crispy_helper
+from committees.models import (
+    AgendaItem,
+    Committee,
+    Meeting,
+    Minute,
+    MinutedAction,
+    ReportAppendix,
+    ReportParagraph,
+)
+from core.forms import add_model_errors, crispy_helper
 from core.views import edit_page
 from programmes.models import HighlightReport
 
@@ -313,3 +324,77 @@ def appendix_move(request, pk, number, appendix_pk):
     appendix = get_report_part_for_user(request, ReportAppendix, pk, number, appendix_pk)
     services.move_appendix(appendix=appendix, user=request.user, up=request.POST.get("direction") == "up")
     return _back_to_report(appendix.agenda_item, "appendices")
+
+
+# --- Minutes of a meeting (issue 11) ---
+
+
+def minutes(request, pk):
+    """The minutes as the council prints them: numbered, each with its
+    RESOLVED lines and the actions recorded under it."""
+    meeting = get_meeting_for_user(request, pk)
+    context = {
+        "meeting": meeting,
+        "minutes": meeting.minutes.for_page(),
+        "can_manage": Meeting.can_be_managed_by(request.user),
+    }
+    return render(request, "committees/minutes.html", context)
+
+
+def minute_create(request, pk):
+    meeting = get_meeting_for_user(request, pk, for_edit=True)
+    form = MinuteForm(
+        request.POST or None,
+        instance=Minute(meeting=meeting),
+        initial={"number": Minute.objects.next_number(meeting.committee_id)},
+        user=request.user,
+    )
+    return edit_page(
+        request,
+        form,
+        title=f"New minute for {meeting}",
+        message="Minute {obj} recorded.",
+        cancel_url=reverse("committees:minutes", args=[meeting.pk]),
+    )
+
+
+def minute_edit(request, pk, number):
+    minute = get_minute_for_user(request, pk, number, for_edit=True)
+    form = MinuteForm(request.POST or None, instance=minute, user=request.user)
+    return edit_page(
+        request,
+        form,
+        title=f"Edit minute {minute}",
+        message="Minute {obj} saved.",
+        cancel_url=minute.get_absolute_url(),
+    )
+
+
+@require_POST
+def minute_remove(request, pk, number):
+    minute = get_minute_for_user(request, pk, number, for_edit=True)
+    try:
+        services.remove_minute(minute=minute, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(minute.get_absolute_url())
+    messages.success(request, f"Minute {minute} removed.")
+    return redirect("committees:minutes", pk)
+
+
+def minute_action_create(request, pk, number):
+    minute = get_minute_for_user(request, pk, number, for_edit=True)
+    form = MinutedActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_minuted_action(minute=minute, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, f"Action recorded under minute {minute.number}: it will be a matter arising.")
+            return redirect(minute.get_absolute_url())
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "title": f"New action under minute {minute}", "cancel_url": minute.get_absolute_url()},
+    )

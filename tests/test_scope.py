@@ -17,7 +17,7 @@ from django.urls import resolve, reverse
 
 from actions.models import ActionItem, ActionUpdate, DueDateRevision, Recommendation, ReviewArea
 from actions.services import record_action_update
-from committees.models import AgendaItem, Committee, Meeting, ReportAppendix, ReportParagraph
+from committees.models import AgendaItem, Committee, Meeting, Minute, MinutedAction, ReportAppendix, ReportParagraph
 from core import roles
 from core.models import RAG, Owner
 from core.scope import check_scope
@@ -124,8 +124,15 @@ def meetings(db):
     paragraph = ReportParagraph.objects.create(agenda_item=item, position=1, text="Background")
     appendix = ReportAppendix.objects.create(agenda_item=item, position=1, kind="matters_arising")
     july_paragraph = ReportParagraph.objects.create(agenda_item=other, position=1, text="Theirs")
+    minute = Minute.objects.create(meeting=june, number=42, title="London Efficiency Challenge feedback")
     return SimpleNamespace(
-        committee=committee, june=june, july=july, paragraph=paragraph, appendix=appendix, july_paragraph=july_paragraph
+        committee=committee,
+        june=june,
+        july=july,
+        paragraph=paragraph,
+        appendix=appendix,
+        july_paragraph=july_paragraph,
+        minute=minute,
     )
 
 
@@ -164,6 +171,8 @@ def snapshot():
         NarrativeSection,
         ReportParagraph,
         ReportAppendix,
+        Minute,
+        MinutedAction,
     ]
     return {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
 
@@ -1128,6 +1137,44 @@ def write_attempts(ours, theirs, meetings):
             {"version": their_narrative.version},
             403,
         ),
+        # Minutes and the actions recorded under them.
+        "minute create by a manager": (
+            "manager",
+            reverse("committees:minute_create", args=[june.pk]),
+            {"number": 43, "title": "Planted"},
+            403,
+        ),
+        "minute edit by a manager": (
+            "manager",
+            reverse("committees:minute_edit", args=[june.pk, 42]),
+            {"number": 42, "title": "Renamed"},
+            403,
+        ),
+        "minute remove by a manager": ("manager", reverse("committees:minute_remove", args=[june.pk, 42]), {}, 403),
+        "minute action create by a manager": (
+            "manager",
+            reverse("committees:minute_action_create", args=[june.pk, 42]),
+            {"title": "Planted", "owner": walked_owner.pk, "due_date": "2010-06-30"},
+            403,
+        ),
+        "minute create reusing the committee's number": (
+            "clerk",
+            reverse("committees:minute_create", args=[july.pk]),
+            {"number": 42, "title": "Planted"},
+            "This committee already has a minute 42",
+        ),
+        "minute create under another meeting's agenda item": (
+            "clerk",
+            reverse("committees:minute_create", args=[june.pk]),
+            {"number": 43, "title": "Planted", "agenda_item": july.agenda_items.get().pk},
+            "Select a valid choice",
+        ),
+        "minute action create under another meeting's minute": (
+            "clerk",
+            reverse("committees:minute_action_create", args=[july.pk, 42]),
+            {"title": "Planted", "owner": walked_owner.pk, "due_date": "2010-06-30"},
+            404,
+        ),
         "meeting create by a manager": (
             "manager",
             reverse("committees:meeting_create", args=[meetings.committee.ref]),
@@ -1252,6 +1299,13 @@ WRITE_ATTEMPTS = [
     "narrative edit of theirs",
     "narrative edit posting their section",
     "narrative set back to draft of theirs",
+    "minute create by a manager",
+    "minute edit by a manager",
+    "minute remove by a manager",
+    "minute action create by a manager",
+    "minute create reusing the committee's number",
+    "minute create under another meeting's agenda item",
+    "minute action create under another meeting's minute",
     "meeting create by a manager",
     "meeting edit by a manager",
     "agenda item create by a manager",
