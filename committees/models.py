@@ -109,12 +109,23 @@ class Meeting(models.Model):
         return Meeting.objects.before(self).order_by("-date").first()
 
 
+class ClerksWrite:
+    """For the rows of a meeting's papers: only committee clerks (and
+    administrators) save them (see core.scope); CLERKS_ONLY says so."""
+
+    CLERKS_ONLY = "Only committee clerks can change meetings and their papers."
+
+    def validate_scope(self, user, original=None, **related):
+        if not Meeting.can_be_managed_by(user):
+            raise PermissionDenied(self.CLERKS_ONLY)
+
+
 class AgendaItemManager(models.Manager):
     def get_by_natural_key(self, committee_ref, date, number):
         return self.get(meeting__committee__ref=committee_ref, meeting__date=date, number=number)
 
 
-class AgendaItem(models.Model):
+class AgendaItem(ClerksWrite, models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
@@ -191,10 +202,7 @@ class AgendaItem(models.Model):
     def get_absolute_url(self):
         return f"{self.meeting.get_absolute_url()}#agenda-{self.number}"
 
-    def validate_scope(self, user, original=None, **related):
-        """Clerks run every committee's agendas (see core.scope)."""
-        if not Meeting.can_be_managed_by(user):
-            raise PermissionDenied("Only committee clerks can change meetings and their agendas.")
+    CLERKS_ONLY = "Only committee clerks can change meetings and their agendas."
 
     COMMENTARY_SECTION = 3  # "3. COMMENTARY" on the council's cover sheet
 
@@ -254,7 +262,7 @@ class MinutedActionManager(models.Manager.from_queryset(MinutedActionQuerySet)):
         return self.get(action__ref=action_ref)
 
 
-class MinutedAction(models.Model):
+class MinutedAction(ClerksWrite, models.Model):
     """An action that a committee minute gave rise to: it is followed up as a
     matter arising at the committee's later meetings until it is complete.
 
@@ -308,13 +316,8 @@ class MinutedAction(models.Model):
                 raise ValidationError({"minute": "The minute must be one of this meeting's minutes."})
             self.minute_number, self.minute_title = str(self.minute.number), self.minute.title
 
-    def validate_scope(self, user, original=None, **related):
-        """Clerks minute meetings: only they (and administrators) say which
-        meeting an action arose from (see core.scope)."""
-        if not Meeting.can_be_managed_by(user):
-            raise PermissionDenied(
-                "Only committee clerks and administrators can say which meeting an action arose from."
-            )
+    # Clerks minute meetings: only they (and administrators) say which meeting an action arose from.
+    CLERKS_ONLY = "Only committee clerks and administrators can say which meeting an action arose from."
 
 
 class ReportPartManager(models.Manager):
@@ -330,7 +333,7 @@ class ReportPartManager(models.Manager):
         )
 
 
-class ReportParagraph(models.Model):
+class ReportParagraph(ClerksWrite, models.Model):
     """A heading or a paragraph of a report's commentary (section 3).
 
     Paragraphs are numbered 3.1, 3.2 … in order when the report is shown
@@ -365,12 +368,8 @@ class ReportParagraph(models.Model):
 
     natural_key.dependencies = ["committees.agendaitem"]
 
-    def validate_scope(self, user, original=None, **related):
-        if not Meeting.can_be_managed_by(user):
-            raise PermissionDenied("Only committee clerks can change meetings and their papers.")
 
-
-class ReportAppendix(models.Model):
+class ReportAppendix(ClerksWrite, models.Model):
     """An appendix to a report: a paper generated from live data, which is
     frozen when the pack is issued."""
 
@@ -429,10 +428,6 @@ class ReportAppendix(models.Model):
 
     natural_key.dependencies = ["committees.agendaitem"]
 
-    def validate_scope(self, user, original=None, **related):
-        if not Meeting.can_be_managed_by(user):
-            raise PermissionDenied("Only committee clerks can change meetings and their papers.")
-
     WIDE_KINDS = ("highlight_report", "action_plan_progress", "risks")  # printed on A4 landscape pages
 
     @property
@@ -482,7 +477,7 @@ class MinuteQuerySet(models.QuerySet):
         return self.select_related("agenda_item").prefetch_related(models.Prefetch("actions", queryset=actions))
 
 
-class Minute(Versioned):
+class Minute(ClerksWrite, Versioned):
     """A numbered minute of a meeting: what was discussed and what was RESOLVED.
     Actions recorded under it (MinutedAction.minute) become matters arising
     at the committee's later meetings. Versioned, so two clerks editing the
@@ -537,10 +532,7 @@ class Minute(Versioned):
             minute_number=str(self.number), minute_title=self.title
         )
 
-    def validate_scope(self, user, original=None, **related):
-        """Clerks minute meetings (see core.scope)."""
-        if not Meeting.can_be_managed_by(user):
-            raise PermissionDenied("Only committee clerks can record the minutes of a meeting.")
+    CLERKS_ONLY = "Only committee clerks can record the minutes of a meeting."
 
     def clean(self):
         """A minute number is used once per committee, not only per meeting (the

@@ -8,13 +8,17 @@ headlines round them the way the papers do (“£328k”, “£1.5m”).
 from decimal import ROUND_HALF_UP, Decimal
 
 
+def _sign_and_size(value):
+    """("-" or "", the amount without its sign) of a number or numeric string."""
+    value = Decimal(value)
+    return ("-" if value < 0 else ""), abs(value)
+
+
 def pounds(value):
     """£350,000; £83,333.50; an empty string for no amount."""
     if value is None or value == "":
         return ""
-    value = Decimal(value)
-    sign = "-" if value < 0 else ""
-    value = abs(value)
+    sign, value = _sign_and_size(value)
     if value == value.to_integral_value():
         return f"{sign}£{value:,.0f}"
     return f"{sign}£{value:,.2f}"
@@ -29,9 +33,7 @@ def pounds_short(value):
     """£328k, £1m, £1.5m, £500; what a cover sheet or a summary prints."""
     if value is None or value == "":
         return ""
-    value = Decimal(value)
-    sign = "-" if value < 0 else ""
-    value = abs(value)
+    sign, value = _sign_and_size(value)
     step = Decimal("1") if value >= 10_000 else Decimal("0.1")
     thousands = (value / 1_000).quantize(step, ROUND_HALF_UP)
     # Rounded up to a thousand thousands (£999,999) it is a million: “£1m”, never “£1,000k”.
@@ -39,7 +41,7 @@ def pounds_short(value):
         return f"{sign}£{_trim((value / 1_000_000).quantize(Decimal('0.1'), ROUND_HALF_UP))}m"
     if value >= 1_000:
         return f"{sign}£{_trim(thousands)}k"
-    return pounds(value if sign == "" else -value)
+    return f"{sign}{pounds(value)}"
 
 
 def percent(value):
