@@ -5,21 +5,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from weasyprint import HTML
 
-from actions.access import reviews_with_actions
-from actions.models import Progress, Review
-from committees import services
+from actions.models import Review
+from committees import papers, services
 from committees.access import (
     get_committee_for_user,
     get_meeting_for_user,
     get_minute_for_user,
     get_report_for_user,
     get_report_part_for_user,
-    pack_report_items,
 )
 from committees.changes import changes_between, window_for
 from committees.forms import (
@@ -43,7 +39,6 @@ from committees.models import (
 )
 from core.forms import add_model_errors, crispy_helper
 from core.views import edit_page
-from programmes.models import HighlightReport
 
 
 def committee_list(request):
@@ -149,46 +144,15 @@ def meeting_pack_contents(request, pk):
     )
 
 
-def _live_papers(meeting):
-    """The live-data papers a meeting's reports and pack print: matters
-    arising and the action plan progress of the committee's programmes."""
-    reviews = reviews_with_actions().filter(action_plans__programme__committees=meeting.committee_id).distinct()
-    matters = MinutedAction.objects.matters_arising_for(meeting, meeting.previous()).for_table()
-    return {"rows": matters, "reviews": reviews, "categories": Progress.choices}
-
-
-def _pack_context(request, meeting):
-    """Everything the pack prints, in a fixed number of queries whatever the
-    number of projects, actions or reports: every Part 1 report in agenda
-    order; the highlight reports attached to the meeting, matters arising
-    and action plan progress follow as before unless a report already
-    carries them as appendices."""
-    items = list(pack_report_items(meeting))
-    kinds = {appendix.kind for item in items for appendix in item.appendices.all()}
-    return {
-        "meeting": meeting,
-        "items": items,
-        "cover": None if items else meeting.pack_item,
-        "reports": []
-        if ReportAppendix.Kind.HIGHLIGHT_REPORT in kinds
-        else HighlightReport.objects.for_display().filter(meetings=meeting).order_by("programme__name"),
-        "show_matters": ReportAppendix.Kind.MATTERS_ARISING not in kinds,
-        "show_progress": ReportAppendix.Kind.ACTION_PLAN_PROGRESS not in kinds,
-        **_live_papers(meeting),
-    }
-
-
 def meeting_pack(request, pk):
     """The clerk's committee pack as one printable document."""
     meeting = get_meeting_for_user(request, pk, with_cover_sheet=True)
-    return render(request, "committees/committee_pack.html", _pack_context(request, meeting))
+    return render(request, "committees/committee_pack.html", papers.pack_context(meeting))
 
 
 def meeting_pack_pdf(request, pk):
     meeting = get_meeting_for_user(request, pk, with_cover_sheet=True)
-    html = render_to_string("committees/committee_pack.html", {**_pack_context(request, meeting), "pdf": True}, request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(papers.pack_pdf(meeting, request), content_type="application/pdf")
     filename = f"{meeting.committee.ref}-{meeting.date.isoformat()}-pack.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -200,16 +164,13 @@ def meeting_pack_pdf(request, pk):
 def report_detail(request, pk, number):
     """One report as the council prints it: cover sheet, commentary, appendices."""
     item = get_report_for_user(request, pk, number)
-    context = {"item": item, "meeting": item.meeting, "can_manage": Meeting.can_be_managed_by(request.user)}
-    return render(request, "committees/report_print.html", {**context, **_live_papers(item.meeting)})
+    context = {**papers.report_context(item), "can_manage": Meeting.can_be_managed_by(request.user)}
+    return render(request, "committees/report_print.html", context)
 
 
 def report_pdf(request, pk, number):
     item = get_report_for_user(request, pk, number)
-    context = {"item": item, "meeting": item.meeting, "pdf": True, **_live_papers(item.meeting)}
-    html = render_to_string("committees/report_print.html", context, request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(papers.report_pdf(item, request), content_type="application/pdf")
     name = item.report_number or f"item-{item.number}"
     response["Content-Disposition"] = f'attachment; filename="{item.meeting.date.isoformat()}-{name}.pdf"'
     return response
