@@ -191,6 +191,10 @@ STATICFILES_DIRS = [
     # pins it); nothing third-party is committed.
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
 ]
+# Uploaded appendices and issued packs: outside STATIC_ROOT, never served
+# directly, only through views that check permissions (core/storage.py).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT") or BASE_DIR / "private-media")
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

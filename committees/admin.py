@@ -31,6 +31,7 @@ class CommitteeAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
+    fk_name = "meeting"
     fields = ("number", "title", "report_number", "contact_officer", "pages", "exempt")
     extra = 0
 

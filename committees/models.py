@@ -6,6 +6,7 @@ reports and follows up review actions, so this app points down at
 `programmes` and `actions`, and neither of them knows it exists.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.urls import reverse
@@ -14,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from actions.models import ActionItem
 from core.fields import LimitedTextField
 from core.models import RefModel, Versioned
+from core.storage import private_storage
 from core.validators import DESCRIPTION_LIMIT, NOTE_LIMIT, REASON_LIMIT, validate_sensible_date
 from programmes.models import HighlightReport, NarrativeUpdate, Programme
 
@@ -28,6 +30,27 @@ class Committee(RefModel):
         blank=True,
         related_name="committees",
         help_text="The programmes that report to this committee (their highlight reports are addressed to it).",
+    )
+    # The letterhead of the agenda front sheet, as the clerk's office prints it.
+    address = models.CharField(
+        max_length=300, blank=True, help_text="e.g. BROMLEY CIVIC CENTRE, STOCKWELL CLOSE, BROMLEY BRI 3UH"
+    )
+    telephone = models.CharField(max_length=40, blank=True, help_text="The switchboard, e.g. 020 8464 3333")
+    contact_name = models.CharField(
+        "clerk", max_length=200, blank=True, help_text="The committee clerk named as contact."
+    )
+    contact_email = models.EmailField("clerk's e-mail", blank=True)
+    contact_telephone = models.CharField("clerk's direct line", max_length=40, blank=True)
+    fax = models.CharField(max_length=40, blank=True)
+    documents_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where copies of the documents referred to can be obtained, e.g. a web address.",
+    )
+    publish_online = models.BooleanField(
+        "publish papers online",
+        default=False,
+        help_text="Issued Part 1 packs and published reports are then open to the public without a login.",
     )
 
     class Meta:
@@ -65,6 +88,25 @@ class Meeting(models.Model):
         blank=True,
         related_name="+",
         help_text="The agenda item whose report cover sheet opens the committee pack.",
+    )
+    # The agenda front sheet (the summons).
+    papers_as_at = models.DateField(
+        "papers dated",
+        null=True,
+        blank=True,
+        validators=[validate_sensible_date],
+        help_text="The front sheet's date (e.g. 20 May 2010): the pack shows the programme as it stood "
+        "that day. Blank: the meeting date.",
+    )
+    addressed_to = models.CharField(max_length=200, blank=True, help_text="e.g. ALL MEMBERS OF THE COUNCIL")
+    summons = LimitedTextField(
+        blank=True,
+        max_length=NOTE_LIMIT,
+        help_text="The notice of the meeting, e.g. “there will be a meeting of … on …”.",
+    )
+    signatory = models.CharField(max_length=200, blank=True, help_text="Who signs the summons, e.g. MARK BOWEN")
+    signatory_title = models.CharField(
+        max_length=200, blank=True, help_text="e.g. Director of Legal, Democratic and Customer Services."
     )
 
     objects = MeetingManager()
@@ -108,6 +150,11 @@ class Meeting(models.Model):
     def previous(self):
         return Meeting.objects.before(self).order_by("-date").first()
 
+    @property
+    def as_at(self):
+        """The date the papers speak as at: the front sheet's date, else the meeting's."""
+        return self.papers_as_at or self.date
+
 
 class ClerksWrite:
     """For the rows of a meeting's papers: only committee clerks (and
@@ -131,8 +178,27 @@ class AgendaItem(ClerksWrite, models.Model):
     title = models.CharField(max_length=300)
     report_number = models.CharField(max_length=30, blank=True, help_text="e.g. CEO1058")
     contact_officer = models.CharField(max_length=200, blank=True)
-    pages = models.CharField(max_length=30, blank=True)
+    pages = models.CharField(
+        "pages in the original",
+        max_length=30,
+        blank=True,
+        help_text="The page range in the council's own pack, kept as the record (e.g. 13 - 50). "
+        "Packs print their real pages.",
+    )
     exempt = models.BooleanField(default=False, help_text="Taken with the press and public excluded.")
+    description = LimitedTextField(
+        blank=True,
+        max_length=NOTE_LIMIT,
+        help_text="Printed under the item on the agenda, e.g. “To hear questions received in writing by …”.",
+    )
+    minutes_of = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="minuted_at_items",
+        help_text="The earlier meeting whose minutes are taken (and printed) under this item.",
+    )
     # The report cover sheet, in the council's format (printed at the front of a committee pack).
     decision_maker = models.CharField(
         max_length=200, blank=True, help_text="e.g. Improvement and Efficiency Sub-Committee"
@@ -381,6 +447,7 @@ class ReportAppendix(ClerksWrite, models.Model):
         SAVINGS = "savings", "Savings and benefits"
         MILESTONES = "milestones", "Key milestones"
         RISKS = "risks", "Risk register extract"
+        UPLOADED = "uploaded", "Uploaded file (PDF)"
 
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="appendices")
     position = models.PositiveSmallIntegerField(help_text="Appendix 1, 2, … in this order.")
@@ -402,6 +469,13 @@ class ReportAppendix(ClerksWrite, models.Model):
     )
     open_only = models.BooleanField("open actions only", default=False)
     at_risk_only = models.BooleanField("at-risk actions only (Red or Amber, or overdue)", default=False)
+    file = models.FileField(
+        upload_to="appendices/%Y/",
+        storage=private_storage,
+        blank=True,
+        help_text="For an uploaded paper produced elsewhere: a PDF.",
+    )
+    page_count = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     objects = ReportPartManager()
 
@@ -503,6 +577,9 @@ class Minute(ClerksWrite, Versioned):
         related_name="minutes",
         help_text="The agenda item it minutes, if any.",
     )
+    exempt = models.BooleanField(
+        default=False, help_text="An exempt minute: printed only in the Part 2 (exempt) papers."
+    )
 
     history = HistoricalRecords()
 
@@ -553,3 +630,45 @@ class Minute(ClerksWrite, Versioned):
             errors["agenda_item"] = "Choose one of this meeting's agenda items."
         if errors:
             raise ValidationError(errors)
+
+
+class IssuedPack(models.Model):
+    """A meeting's papers as issued: the PDF generated in the background and
+    stored, never regenerated. Re-issuing creates the next version and keeps
+    the earlier ones. The public (Part 1) and exempt (Part 2) packs are
+    issued separately."""
+
+    class Part(models.TextChoices):
+        PUBLIC = "public", "Part 1 (public)"
+        EXEMPT = "exempt", "Part 2 (exempt)"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        GENERATING = "generating", "Generating"
+        ISSUED = "issued", "Issued"
+        FAILED = "failed", "Failed"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="issued_packs")
+    part = models.CharField(max_length=10, choices=Part.choices, default=Part.PUBLIC)
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True, help_text="Why generation failed, for the clerk.")
+    pdf = models.FileField(upload_to="packs/%Y/", storage=private_storage, blank=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    size_bytes = models.PositiveIntegerField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True, help_text="The background task generating it.")
+
+    class Meta:
+        ordering = ["meeting", "part", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "part", "version"], name="issued_pack_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.meeting}: {self.get_part_display()} pack, version {self.version}"
