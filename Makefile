@@ -51,17 +51,27 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The suite runs on SQLite always. With DATABASE_URL set it runs again on that
-# PostgreSQL server. With CI=true a missing PostgreSQL or Chromium is a failure.
+# The suite runs on SQLite always. With DATABASE_URL set it also runs on that
+# PostgreSQL server, side by side with the SQLite run (one per core); each
+# run's output is kept in test-artifacts/ and printed when both have ended.
+# With CI=true a missing PostgreSQL or Chromium is a failure.
+LOGS := test-artifacts
 test: lint
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	env -u DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$DATABASE_URL" ]; then \
-		echo "== Running the suite again on PostgreSQL ($$DATABASE_URL)"; \
-		$(BIN)/pytest -p no:cacheprovider --require-postgresql; \
+		mkdir -p $(LOGS); \
+		echo "== Running the suite on SQLite and on PostgreSQL ($$DATABASE_URL) side by side"; \
+		env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider > $(LOGS)/sqlite.log 2>&1 & sqlite=$$!; \
+		$(BIN)/pytest -p no:cacheprovider --require-postgresql > $(LOGS)/postgresql.log 2>&1 & pg=$$!; \
+		trap 'kill $$sqlite $$pg 2>/dev/null' INT TERM; \
+		wait $$sqlite; sqlite_rc=$$?; wait $$pg; pg_rc=$$?; \
+		echo "== SQLite run (exit $$sqlite_rc)"; cat $(LOGS)/sqlite.log; \
+		echo "== PostgreSQL run (exit $$pg_rc)"; cat $(LOGS)/postgresql.log; \
+		[ $$sqlite_rc -eq 0 ] && [ $$pg_rc -eq 0 ]; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "CI=true but DATABASE_URL is not set: the PostgreSQL run is required in CI"; exit 1; \
 	else \
+		env -u DATABASE_URL $(BIN)/pytest && \
 		echo "SKIPPED: the PostgreSQL run (set DATABASE_URL=postgres://... to include it)"; \
 	fi
 
