@@ -28,8 +28,15 @@ seed: migrate
 	$(BIN)/python manage.py load_seed_data
 	$(BIN)/python manage.py create_demo_users
 
+# The background worker that generates issued packs runs beside the web
+# server; Ctrl-C (or the server stopping) stops both. --no-reload so the
+# worker is one process the trap can stop: restart `make run` after changing
+# a task's code. In production the worker is its own service (README).
 run: seed
-	@echo "Serving OIP Tracker on http://127.0.0.1:$(PORT)/"
+	@echo "Serving OIP Tracker on http://127.0.0.1:$(PORT)/ with the background worker (manage.py db_worker)"
+	@$(BIN)/python manage.py db_worker --no-reload --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production serving. Needs SECRET_KEY and ALLOWED_HOSTS (and DATABASE_URL for
@@ -77,6 +84,7 @@ test: lint
 
 bench: install
 	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/pack_pdf.py
 	$(BIN)/python bench/concurrency.py
 
 clean:

@@ -21,23 +21,25 @@ from actions.models import ActionItem, ActionPlanSection, ActionUpdate, Recommen
 ACTION_PARENTS = ["owner", "project__workstream", "workstream", "section__plan"]
 
 
-def _actions():
-    return (
-        ActionItem.objects.select_related(*ACTION_PARENTS)
-        .with_last_update()
-        .prefetch_related(Prefetch("updates", queryset=ActionUpdate.objects.select_related("author")))
-    )
+def _actions(as_at=None):
+    actions = ActionItem.objects.select_related(*ACTION_PARENTS).with_last_update()
+    updates = ActionUpdate.objects.select_related("author")
+    if as_at is not None:
+        actions, updates = actions.as_at(as_at), updates.recorded_by(as_at)
+    return actions.prefetch_related(Prefetch("updates", queryset=updates))
 
 
-def reviews_with_actions():
+def reviews_with_actions(as_at=None):
     """Reviews with areas → findings, recommendations → actions (with their
     updates), and the action-plan actions that answer no single
     recommendation, all prefetched: a fixed number of queries however many
-    rows a review has. Used by the review, progress and committee pack pages."""
+    rows a review has. Used by the review, progress and committee pack pages.
+    as_at (an aware datetime, a committee paper's cut-off): the actions as
+    they stood then and the updates recorded by then (ActionItem.objects.as_at)."""
     recommendations = Recommendation.objects.select_related("owner").prefetch_related(
-        Prefetch("actions", queryset=_actions())
+        Prefetch("actions", queryset=_actions(as_at))
     )
-    unlinked = _actions().filter(recommendations__isnull=True)
+    unlinked = _actions(as_at).filter(recommendations__isnull=True)
     return Review.objects.prefetch_related(
         Prefetch(
             "areas",
@@ -55,7 +57,7 @@ def reviews_with_actions():
         Prefetch(
             "action_plans__sections",
             queryset=ActionPlanSection.objects.filter(area__isnull=True).prefetch_related(
-                Prefetch("actions", queryset=_actions(), to_attr="all_actions")
+                Prefetch("actions", queryset=_actions(as_at), to_attr="all_actions")
             ),
             to_attr="sections_without_area",
         ),

@@ -20,6 +20,7 @@ from core.admin import (
     AdministratorsOnlyInlineMixin,
     AppendOnlyAdminMixin,
     AppendOnlyInlineMixin,
+    ReadOnlyAdminMixin,
     ScopedAdminMixin,
     rag_badge,
     rag_column,
@@ -284,19 +285,10 @@ class ActionUpdateAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin
 
 
 @admin.register(DueDateRevision)
-class DueDateRevisionAdmin(admin.ModelAdmin):
+class DueDateRevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: revisions are written by the action update form, never edited."""
 
     list_display = ["action", "old_date", "new_date", "reason", "changed_by", "changed_at"]
     list_select_related = ["action", "changed_by"]
     search_fields = ["action__title", "reason"]
     date_hierarchy = "changed_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

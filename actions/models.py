@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from core.as_at import historic, rows_as_at
 from core.fields import LimitedTextField
 from core.models import RAG, Accountable, AccountableQuerySet, ProgressUpdate, RefManager, RefModel, new_ref, ref_field
 from core.permissions import manages, owns_or_manages, within_managed_programmes
@@ -232,6 +233,25 @@ class ActionItemQuerySet(AccountableQuerySet):
             closed_since &= Q(completed_on__gt=since)
         return self.filter(still_open | closed_since)
 
+    # What a committee's papers print of an action, read from its history as at their cut-off.
+    AS_AT_FIELDS = ["title", "description", "status", "rag", "due_date", "due_wording", "completed_on"]
+
+    def as_at(self, when):
+        """The actions as they stood at `when` (an aware datetime, the papers'
+        cut-off): those created by then, each with its status, RAG, dates and
+        wording from its history as at `when` and judged overdue on that day
+        (core.as_at). Progress notes are the caller's to limit
+        (ActionUpdate.objects.recorded_by)."""
+        return rows_as_at(self, when, self.AS_AT_FIELDS, created_field="created_at")
+
+    def open_or_completed_since_as_at(self, since, until):
+        """open_or_completed_since, judged on the values as_at() read from the history."""
+        still_open = ~historic(status__in=CLOSED_STATUSES) & ~historic(rag=RAG.COMPLETE)
+        closed_since = historic(status=Status.COMPLETE, completed_on__lte=until)
+        if since is not None:
+            closed_since &= historic(completed_on__gt=since)
+        return self.filter(still_open | closed_since)
+
 
 class ActionItem(RefModel, Accountable):
     """Something a named owner has to do by a date: an action-plan item
@@ -358,7 +378,8 @@ class ActionItem(RefModel, Accountable):
         return self.status in CLOSED_STATUSES or self.is_complete
 
     def is_overdue(self, today=None):
-        return not self.is_closed and super().is_overdue(today)
+        """Judged on `today`, else the day an as_at() row stands at, else today."""
+        return not self.is_closed and super().is_overdue(today or getattr(self, "as_at_date", None))
 
     def progress_category(self, today=None):
         """How committee progress tables count it: complete, overdue, at risk
@@ -403,6 +424,13 @@ class ActionItem(RefModel, Accountable):
             raise ValidationError(errors)
 
 
+class ActionUpdateQuerySet(models.QuerySet):
+    def recorded_by(self, when):
+        """The notes a paper cut off at `when` (an aware datetime) could print:
+        recorded by then, and dated no later than that day."""
+        return self.filter(recorded_at__lte=when, update_date__lte=timezone.localtime(when).date())
+
+
 class ActionUpdate(ProgressUpdate):
     """A dated progress note on an action. Append-only: never edited or deleted."""
 
@@ -420,6 +448,8 @@ class ActionUpdate(ProgressUpdate):
     )
     author_name = models.CharField(max_length=200, blank=True, help_text="Who wrote it, where there is no login.")
     recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = RefManager.from_queryset(ActionUpdateQuerySet)()
 
     class Meta:
         ordering = ["action", "-update_date", "-recorded_at"]

@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "programmes",
     "actions",
@@ -194,6 +196,9 @@ STATICFILES_DIRS = [
 # Uploaded appendices and issued packs: outside STATIC_ROOT, never served
 # directly, only through views that check permissions (core/storage.py).
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT") or BASE_DIR / "private-media")
+# The largest PDF a clerk may upload as a report's appendix (its pages are
+# printed inside the pack, so every issue reads it whole).
+APPENDIX_UPLOAD_MAX_MB = envint("APPENDIX_UPLOAD_MAX_MB", 20)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -216,6 +221,15 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background tasks (issuing a meeting's pack) go through Django's tasks
+# interface. The database backend needs nothing but the database: a worker
+# (`manage.py db_worker`, started by `make run`; its own service in
+# production, see the README) takes them from there. A pack still
+# "generating" after ISSUING_STALE_MINUTES is taken to be lost with its
+# worker, and the clerk may issue it again.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+ISSUING_STALE_MINUTES = envint("ISSUING_STALE_MINUTES", 15)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -7,5 +7,6 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("actions/", include("actions.urls")),
     path("committees/", include("committees.urls")),
+    path("public/", include("committees.public_urls")),
     path("admin/", admin.site.urls),
 ]

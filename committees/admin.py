@@ -1,7 +1,17 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from committees.models import AgendaItem, Committee, Meeting, MinutedAction, ReportAppendix, ReportParagraph
-from core.admin import ScopedAdminMixin
+from committees.models import (
+    AgendaItem,
+    Committee,
+    IssuedPack,
+    Meeting,
+    Minute,
+    MinutedAction,
+    ReportAppendix,
+    ReportParagraph,
+)
+from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin, VersionedAdminForm
 
 
 class MinutedActionInline(admin.TabularInline):
@@ -23,7 +33,23 @@ class CommitteeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "short_name", "ref")
     search_fields = ("name", "short_name", "ref")
     ordering = ("name",)
-    fields = ("name", "short_name", "ref", "programmes")
+    fieldsets = (
+        (None, {"fields": ("name", "short_name", "ref", "programmes", "publish_online")}),
+        (
+            "Agenda front sheet letterhead",
+            {
+                "fields": (
+                    "address",
+                    "telephone",
+                    "contact_name",
+                    "contact_email",
+                    "contact_telephone",
+                    "fax",
+                    "documents_note",
+                )
+            },
+        ),
+    )
     prepopulated_fields = {"ref": ("name",)}
     filter_horizontal = ("programmes",)
     inlines = (MeetingInline,)
@@ -81,3 +107,33 @@ class MinutedActionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("action__title", "action__ref", "minute_number", "minute_title")
     autocomplete_fields = ("action", "meeting")
     ordering = ("-meeting__date", "minute_number")
+
+
+@admin.register(IssuedPack)
+class IssuedPackAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: packs are issued, generated and retried only through
+    committees.issuing, and an issued pack never changes."""
+
+    list_display = ("meeting", "part", "version", "status", "requested_by", "requested_at", "issued_at", "page_count")
+    list_filter = ("status", "part", "meeting__committee")
+    list_select_related = ("meeting__committee", "requested_by")
+    search_fields = ("meeting__committee__name", "meeting__committee__short_name", "error", "task_id")
+    date_hierarchy = "requested_at"
+    ordering = ("-requested_at",)
+
+
+@admin.register(Minute)
+class MinuteAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """Minutes are recorded on the meeting's minutes page; here they can be
+    found across meetings, corrected, and their history read."""
+
+    form = VersionedAdminForm
+    fields = ("meeting", "number", "title", "text", "resolved", "agenda_item", "exempt")
+    list_display = ("number", "title", "meeting", "exempt")
+    list_filter = ("exempt", "meeting__committee")
+    list_select_related = ("meeting__committee",)
+    search_fields = ("title", "text", "resolved")
+    autocomplete_fields = ("meeting",)
+    raw_id_fields = ("agenda_item",)
+    date_hierarchy = "meeting__date"
+    ordering = ("-meeting__date", "number")

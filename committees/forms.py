@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 
 from committees.models import AgendaItem, Meeting, Minute, ReportAppendix, ReportParagraph
 from core.forms import DateInput, OwnerChoiceField, ScopedModelForm, VersionedModelForm, crispy_helper
@@ -8,8 +9,15 @@ from programmes.models import HighlightReport, NarrativeUpdate, Programme
 class MeetingForm(ScopedModelForm):
     class Meta:
         model = Meeting
-        fields = ["date", "time", "venue"]
-        widgets = {"date": DateInput(), "time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+        fields = ["date", "time", "venue", "papers_as_at", "addressed_to", "summons", "signatory", "signatory_title"]
+        widgets = {
+            "date": DateInput(),
+            "time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "papers_as_at": DateInput(),
+            "summons": forms.Textarea(attrs={"rows": 3}),
+        }
+        # "Papers as at", not "Papers dated": the meeting's own Date is the field labelled so.
+        labels = {"papers_as_at": "Papers as at"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,6 +40,8 @@ class AgendaItemForm(ScopedModelForm):
             "report_number",
             "contact_officer",
             "pages",
+            "description",
+            "minutes_of",
             "exempt",
             "decision_maker",
             "decision_type",
@@ -40,10 +50,19 @@ class AgendaItemForm(ScopedModelForm):
             "reason",
             "recommendations",
         ]
-        widgets = {"reason": forms.Textarea(attrs={"rows": 3}), "recommendations": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "reason": forms.Textarea(attrs={"rows": 3}),
+            "recommendations": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only the committee's earlier meetings (AgendaItem.clean says so to any other writer).
+        meeting = self.instance.meeting
+        self.fields["minutes_of"].queryset = Meeting.objects.before(meeting).order_by("-date")
+        self.fields["minutes_of"].label = "Minutes of the meeting held on"
+        self.fields["minutes_of"].error_messages["invalid_choice"] = AgendaItem.MINUTES_OF_EARLIER
         self.helper = crispy_helper("Save agenda item")
 
     def clean_number(self):
@@ -170,11 +189,17 @@ class ReportParagraphForm(forms.Form):
 
 
 class ReportAppendixForm(forms.ModelForm):
+    """An appendix to add. An uploaded paper's file is checked by the model
+    (ReportAppendix.clean: a readable, unencrypted PDF within the size limit),
+    so the form is multipart."""
+
     position = forms.IntegerField(min_value=1, required=False, help_text="Leave blank to add at the end.")
 
     class Meta:
         model = ReportAppendix
-        fields = ["kind", "title", "highlight_report", "narrative", "programme", "open_only", "at_risk_only"]
+        fields = ["kind", "title", "highlight_report", "narrative", "programme", "open_only", "at_risk_only", "file"]
+        labels = {"file": "PDF file (for an uploaded paper)"}
+        widgets = {"file": forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,6 +208,10 @@ class ReportAppendixForm(forms.ModelForm):
         )
         self.fields["narrative"].queryset = NarrativeUpdate.objects.select_related("programme")
         self.fields["programme"].queryset = Programme.objects.order_by("name")
+        self.fields["file"].help_text = (
+            f"A paper produced elsewhere, as a PDF of at most {settings.APPENDIX_UPLOAD_MAX_MB} MB without a password: "
+            "its pages are printed in the report and the pack."
+        )
 
 
 # --- Minutes of a meeting (issue 11) ---

@@ -6,13 +6,17 @@ reports and follows up review actions, so this app points down at
 `programmes` and `actions`, and neither of them knows it exists.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from actions.models import ActionItem
+from actions.models import ActionItem, ActionUpdate
+from core.as_at import cut_off
 from core.fields import LimitedTextField
 from core.models import RefModel, Versioned
 from core.storage import private_storage
@@ -132,6 +136,15 @@ class Meeting(models.Model):
         attached reports and packs. They cannot change programme data."""
         return user.has_perm("committees.change_meeting")
 
+    @staticmethod
+    def exempt_papers_visible_to(user):
+        """Who may see the Part 2 (exempt) papers: exempt reports, their
+        appendices, exempt minutes and the exempt pack. Only those who run
+        meetings (committee clerks and administrators, through
+        committees.change_meeting); to anyone else they are 404, so their
+        existence is not given away. Other logins read the Part 1 papers."""
+        return user.has_perm("committees.change_meeting")
+
     def validate_scope(self, user, original=None, reports=None, **related):
         """Only clerks save meetings (see core.scope). Reports newly attached
         must be published: a draft may still change after the pack is printed.
@@ -154,6 +167,17 @@ class Meeting(models.Model):
     def as_at(self):
         """The date the papers speak as at: the front sheet's date, else the meeting's."""
         return self.papers_as_at or self.date
+
+    @property
+    def cut_off(self):
+        """The moment the papers speak as at: the end of the as_at day (site
+        time), or now for papers of a meeting whose date is still to come."""
+        return cut_off(self.as_at)
+
+    @property
+    def position_date(self):
+        """The day the papers' live tables print their position as at: as_at, or today if that is to come."""
+        return timezone.localtime(self.cut_off).date()
 
 
 class ClerksWrite:
@@ -299,6 +323,17 @@ class AgendaItem(ClerksWrite, models.Model):
         """The recommendations, one per line, numbered 2.1, 2.2 … on print."""
         return [line.strip() for line in self.recommendations.splitlines() if line.strip()]
 
+    MINUTES_OF_EARLIER = "Choose an earlier meeting of this committee: an agenda takes the minutes of a past meeting."
+
+    def clean(self):
+        """The minutes an item takes are those of an earlier meeting of the
+        same committee (the agenda prints them as the last meeting's)."""
+        if self.minutes_of_id and self.meeting_id:
+            taken = Meeting.objects.filter(pk=self.minutes_of_id).values("committee_id", "date").first()
+            meeting = self.meeting
+            if taken is None or taken["committee_id"] != meeting.committee_id or taken["date"] >= meeting.date:
+                raise ValidationError({"minutes_of": self.MINUTES_OF_EARLIER})
+
     def natural_key(self):
         return (*self.meeting.natural_key(), self.number)
 
@@ -306,13 +341,16 @@ class AgendaItem(ClerksWrite, models.Model):
 
 
 class MinutedActionQuerySet(models.QuerySet):
-    def matters_arising_for(self, meeting, previous_meeting=None):
+    def matters_arising_for(self, meeting, previous_meeting=None, as_at=None):
         """The rows of a meeting's "Matters arising from previous meetings"
         table: actions minuted at earlier meetings of the same committee that
         are still open, plus those completed since the previous meeting (shown
-        as complete so members see them close)."""
+        as complete so members see them close). as_at (an aware datetime, the
+        papers' cut-off): judged on the actions as they stood then."""
         since = previous_meeting.date if previous_meeting is not None else None
         actions = ActionItem.objects.open_or_completed_since(since, meeting.date)
+        if as_at is not None:
+            actions = ActionItem.objects.as_at(as_at).open_or_completed_since_as_at(since, meeting.date)
         return self.filter(
             meeting__committee=meeting.committee_id, meeting__date__lt=meeting.date, action__in=actions
         ).order_by("meeting__date", "minute_number", "pk")
@@ -321,6 +359,17 @@ class MinutedActionQuerySet(models.QuerySet):
         """With what the matters-arising table prints: the action, its owner
         and its updates (newest first), and the meeting with its committee."""
         return self.select_related("action__owner", "meeting__committee").prefetch_related("action__updates")
+
+    def for_table_as_at(self, when):
+        """for_table for papers cut off at `when`: each action as it stood then
+        (ActionItem.objects.as_at) with the updates recorded by then. One
+        query more than for_table (the actions), however many rows."""
+        actions = (
+            ActionItem.objects.as_at(when)
+            .select_related("owner")
+            .prefetch_related(models.Prefetch("updates", queryset=ActionUpdate.objects.recorded_by(when)))
+        )
+        return self.select_related("meeting__committee").prefetch_related(models.Prefetch("action", queryset=actions))
 
 
 class MinutedActionManager(models.Manager.from_queryset(MinutedActionQuerySet)):
@@ -527,8 +576,82 @@ class ReportAppendix(ClerksWrite, models.Model):
             errors["narrative"] = "Choose the narrative programme update."
         if self.kind in (self.Kind.SAVINGS, self.Kind.MILESTONES, self.Kind.RISKS) and self.programme_id is None:
             errors["programme"] = "Choose the programme."
+        errors.update(self._check_upload())
         if errors:
             raise ValidationError(errors)
+
+    def _check_upload(self):
+        """An uploaded appendix needs a readable, unencrypted PDF within the
+        size limit (committees.pdf_merge.inspect_upload); its page count is
+        taken from the file as it arrives. Other kinds take no file."""
+        from committees.pdf_merge import inspect_upload
+
+        if self.kind != self.Kind.UPLOADED:
+            return {"file": "Only an uploaded paper (Uploaded file (PDF)) takes a file."} if self.file else {}
+        if not self.file:
+            return {"file": "Choose the PDF file of the paper to upload."}
+        if not self.file._committed:  # a new upload, not yet stored
+            try:
+                self.page_count = inspect_upload(self.file)
+            except ValidationError as error:
+                return {"file": error.messages}
+        return {}
+
+    @property
+    def pdf_page_orientations(self):
+        """For print: "portrait" or "landscape" for each page of the uploaded
+        file, read from the stored file (one placeholder page each)."""
+        from committees.pdf_merge import page_orientations
+
+        with self.file.open("rb") as stored:
+            return page_orientations(stored)
+
+    @property
+    def file_name(self):
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+
+    @property
+    def savings(self):
+        """For a savings-and-benefits appendix: the programme's benefits by
+        workstream and project, each with its target and what has been
+        realised, and totals per workstream, per financial year and for the
+        programme. Reads what committees.access.report_prefetches fetched,
+        so it runs no query. A project shared into a workstream (Project.
+        shared_with) is listed there too but counted once in the programme's
+        total. Totals add up targets given in pounds; a percentage target
+        prints as written and is not added."""
+
+        def add(total, amount):
+            return amount if total is None else total if amount is None else total + amount
+
+        workstreams, seen, years = [], set(), {}
+        total = {"target": None, "realised": None}
+        for workstream in self.programme.workstreams.all():
+            rows, subtotal = [], {"target": None, "realised": None}
+            for project in [*workstream.projects.all(), *workstream.shared_projects.all()]:
+                for benefit in project.benefits.all():
+                    realised = None
+                    for realisation in benefit.realisations.all():
+                        realised = add(realised, realisation.amount)
+                        if benefit.pk not in seen:
+                            year = years.setdefault(realisation.financial_year, {"target": None, "realised": None})
+                            year["realised"] = add(year["realised"], realisation.amount)
+                    rows.append({"project": project, "benefit": benefit, "realised": realised})
+                    subtotal["target"] = add(subtotal["target"], benefit.target_amount)
+                    subtotal["realised"] = add(subtotal["realised"], realised)
+                    if benefit.pk not in seen:
+                        seen.add(benefit.pk)
+                        total["target"] = add(total["target"], benefit.target_amount)
+                        total["realised"] = add(total["realised"], realised)
+                        if benefit.financial_year is not None and benefit.target_amount is not None:
+                            year = years.setdefault(benefit.financial_year, {"target": None, "realised": None})
+                            year["target"] = add(year["target"], benefit.target_amount)
+            if rows:
+                workstreams.append({"workstream": workstream, "rows": rows, **subtotal})
+        from programmes.models import financial_year_label
+
+        by_year = [{"year": financial_year_label(y), **years[y]} for y in sorted(years)]
+        return {"workstreams": workstreams, "by_year": by_year, **total}
 
 
 # --- Minutes of a meeting (issue 11) ---
@@ -540,15 +663,24 @@ class MinuteQuerySet(models.QuerySet):
 
     def next_number(self, committee):
         """Minutes are numbered on from the committee's last one (the
-        11 February 2010 minutes run 37 to 42 after December's)."""
+        11 February 2010 minutes run 34 to 42 after December's)."""
         highest = self.for_committee(committee).aggregate(highest=models.Max("number"))["highest"]
         return (highest or 0) + 1
+
+    def get_by_natural_key(self, committee_ref, date, number):
+        """Seed fixtures name a minute [committee_ref, meeting date, number]."""
+        return self.get(meeting__committee__ref=committee_ref, meeting__date=date, number=number)
 
     def for_page(self):
         """With what the minutes page prints: each minute's agenda item and its
         actions with their owners. Constant queries however many."""
         actions = MinutedAction.objects.select_related("action__owner").order_by("pk")
         return self.select_related("agenda_item").prefetch_related(models.Prefetch("actions", queryset=actions))
+
+    def visible_to(self, user):
+        """Exempt minutes only for those who may see the exempt papers
+        (Meeting.exempt_papers_visible_to)."""
+        return self if Meeting.exempt_papers_visible_to(user) else self.filter(exempt=False)
 
 
 class Minute(ClerksWrite, Versioned):
@@ -597,6 +729,11 @@ class Minute(ClerksWrite, Versioned):
     def get_absolute_url(self):
         return f"{reverse('committees:minutes', args=[self.meeting_id])}#minute-{self.number}"
 
+    def natural_key(self):
+        return (*self.meeting.natural_key(), self.number)
+
+    natural_key.dependencies = ["committees.meeting"]
+
     @property
     def resolution_lines(self):
         return [line.strip() for line in self.resolved.splitlines() if line.strip()]
@@ -632,11 +769,48 @@ class Minute(ClerksWrite, Versioned):
             raise ValidationError(errors)
 
 
+class IssuedPackQuerySet(models.QuerySet):
+    def issued(self):
+        """Packs whose whole file is stored: the only ones ever served."""
+        return self.filter(status=IssuedPack.Status.ISSUED).exclude(pdf="")
+
+    def in_progress(self):
+        return self.filter(status__in=[IssuedPack.Status.QUEUED, IssuedPack.Status.GENERATING])
+
+    def visible_to(self, user):
+        """Exempt (Part 2) packs only for those who may see the exempt papers."""
+        if Meeting.exempt_papers_visible_to(user):
+            return self
+        return self.exclude(part=IssuedPack.Part.EXEMPT)
+
+    def stale(self, now=None):
+        """Queued or generating for longer than ISSUING_STALE_MINUTES: lost
+        with a stopped worker (or never picked up), so the clerk may retry."""
+        cutoff = (now or timezone.now()) - IssuedPack.stale_after()
+        return self.filter(
+            models.Q(status=IssuedPack.Status.GENERATING, started_at__lt=cutoff)
+            | models.Q(status=IssuedPack.Status.QUEUED, requested_at__lt=cutoff)
+        )
+
+    def latest_issued(self):
+        """The newest issued version of each meeting's part, and no other."""
+        newer = IssuedPack.objects.issued().filter(
+            meeting=models.OuterRef("meeting"), part=models.OuterRef("part"), version__gt=models.OuterRef("version")
+        )
+        return self.issued().filter(~models.Exists(newer))
+
+    def published_online(self):
+        """What the public papers pages serve: the latest issued Part 1 pack
+        of each meeting of a committee that publishes its papers, and never an
+        exempt, unfinished, failed or earlier version."""
+        return self.latest_issued().filter(part=IssuedPack.Part.PUBLIC, meeting__committee__publish_online=True)
+
+
 class IssuedPack(models.Model):
     """A meeting's papers as issued: the PDF generated in the background and
     stored, never regenerated. Re-issuing creates the next version and keeps
     the earlier ones. The public (Part 1) and exempt (Part 2) packs are
-    issued separately."""
+    issued separately. committees.issuing requests, generates and retries them."""
 
     class Part(models.TextChoices):
         PUBLIC = "public", "Part 1 (public)"
@@ -664,6 +838,8 @@ class IssuedPack(models.Model):
     issued_at = models.DateTimeField(null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True, help_text="The background task generating it.")
 
+    objects = IssuedPackQuerySet.as_manager()
+
     class Meta:
         ordering = ["meeting", "part", "-version"]
         constraints = [
@@ -672,3 +848,46 @@ class IssuedPack(models.Model):
 
     def __str__(self):
         return f"{self.meeting}: {self.get_part_display()} pack, version {self.version}"
+
+    def get_absolute_url(self):
+        return reverse("committees:issued", args=[self.meeting_id]) + f"#pack-{self.pk}"
+
+    @staticmethod
+    def stale_after():
+        return datetime.timedelta(minutes=settings.ISSUING_STALE_MINUTES)
+
+    @property
+    def is_issued(self):
+        return self.status == self.Status.ISSUED and bool(self.pdf)
+
+    @property
+    def is_stale(self):
+        since = self.started_at if self.status == self.Status.GENERATING else self.requested_at
+        in_progress = self.status in (self.Status.QUEUED, self.Status.GENERATING)
+        return in_progress and since is not None and since < timezone.now() - self.stale_after()
+
+    @property
+    def is_pending(self):
+        """Still expected to finish: the page keeps asking for its state."""
+        return self.status in (self.Status.QUEUED, self.Status.GENERATING) and not self.is_stale
+
+    @property
+    def can_retry(self):
+        return self.status == self.Status.FAILED or self.is_stale
+
+    @property
+    def status_label(self):
+        """The state in words, as the clerk reads it."""
+        if self.is_stale:
+            if self.status == self.Status.GENERATING:
+                return "Stopped before it finished"
+            return "Not started by the background worker"
+        return {
+            self.Status.QUEUED: "Queued, waiting for the background worker",
+            self.Status.GENERATING: "Generating the PDF",
+        }.get(self.status, self.get_status_display())
+
+    @property
+    def download_name(self):
+        meeting = self.meeting
+        return f"{meeting.committee.ref}-{meeting.date.isoformat()}-{self.part}-pack-v{self.version}.pdf"

@@ -100,7 +100,12 @@ def add_appendix(*, item, user, appendix, position=None):
 
 
 def remove_appendix(*, appendix, user):
+    """An uploaded paper's file goes with it, once the removal is committed
+    (issued packs keep their own copy of its pages)."""
+    file = appendix.file
     _remove(ReportAppendix, row=appendix, user=user)
+    if file:
+        transaction.on_commit(lambda: file.storage.delete(file.name))
 
 
 def move_appendix(*, appendix, user, up):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from committees import views
+from committees import exempt_views, issue_views, views
 
 app_name = "committees"
 urlpatterns = [
@@ -51,6 +51,18 @@ urlpatterns = [
     path("meetings/<int:pk>/pack/", views.meeting_pack, name="pack"),
     path("meetings/<int:pk>/pack/pdf/", views.meeting_pack_pdf, name="pack_pdf"),
     path("meetings/<int:pk>/pack/contents/", views.meeting_pack_contents, name="pack_contents"),
+    path("meetings/<int:pk>/pack/exempt/", exempt_views.exempt_pack, name="pack_exempt"),
+    path("meetings/<int:pk>/pack/exempt/pdf/", exempt_views.exempt_pack_pdf, name="pack_exempt_pdf"),
+    path(
+        "meetings/<int:pk>/agenda/<int:number>/report/appendices/<int:appendix_pk>/file/",
+        exempt_views.appendix_file,
+        name="appendix_file",
+    ),
+    path("meetings/<int:pk>/pack/issue/", issue_views.pack_issue, name="pack_issue"),
+    path("meetings/<int:pk>/issued/", issue_views.issued_list, name="issued"),
+    path("issued/<int:pk>/status/", issue_views.issued_status, name="issued_status"),
+    path("issued/<int:pk>/retry/", issue_views.issued_retry, name="issued_retry"),
+    path("issued/<int:pk>/pdf/", issue_views.issued_pdf, name="issued_pdf"),
     path("<slug:ref>/", views.committee_detail, name="detail"),
     path("<slug:ref>/meetings/new/", views.meeting_create, name="meeting_create"),
 ]

@@ -31,6 +31,7 @@ from committees.forms import (
 from committees.models import (
     AgendaItem,
     Committee,
+    IssuedPack,
     Meeting,
     Minute,
     MinutedAction,
@@ -64,6 +65,9 @@ def meeting_detail(request, pk):
         "previous": meeting.previous(),
         "reviews": reviews,
         "can_manage": Meeting.can_be_managed_by(request.user),
+        "can_see_exempt": Meeting.exempt_papers_visible_to(request.user),
+        "issued_packs": meeting.issued_packs.visible_to(request.user).latest_issued().order_by("part"),
+        "parts": IssuedPack.Part.choices,
     }
     return render(request, "committees/meeting_detail.html", context)
 
@@ -190,7 +194,8 @@ def report_edit(request, pk, number):
         "meeting": item.meeting,
         "form": form,
         "paragraph_form": ReportParagraphForm(),
-        "appendix_form": ReportAppendixForm(),
+        # Its own ids: the commentary form above also has a "kind" field.
+        "appendix_form": ReportAppendixForm(auto_id="appendix_%s"),
     }
     return render(request, "committees/report_edit.html", context)
 
@@ -257,7 +262,7 @@ def paragraph_move(request, pk, number, paragraph_pk):
 @require_POST
 def appendix_add(request, pk, number):
     item = get_report_for_user(request, pk, number, for_edit=True)
-    form = ReportAppendixForm(request.POST, instance=ReportAppendix(agenda_item=item))
+    form = ReportAppendixForm(request.POST, request.FILES, instance=ReportAppendix(agenda_item=item))
     if not form.is_valid():
         errors = "; ".join(str(message) for messages_ in form.errors.values() for message in messages_)
         messages.error(request, f"The appendix was not added: {errors}")
@@ -296,7 +301,7 @@ def minutes(request, pk):
     meeting = get_meeting_for_user(request, pk)
     context = {
         "meeting": meeting,
-        "minutes": meeting.minutes.for_page(),
+        "minutes": meeting.minutes.visible_to(request.user).for_page(),
         "can_manage": Meeting.can_be_managed_by(request.user),
     }
     return render(request, "committees/minutes.html", context)

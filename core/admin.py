@@ -161,6 +161,20 @@ class AccountableAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     history_list_display = ("rag", "owner", "due_date")
 
 
+class ReadOnlyAdminMixin:
+    """For records only the application writes (revisions, issued packs,
+    narrative updates): the admin finds and shows them, never changes them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class AppendOnlyAdminMixin:
     """Updates are a record of what was said at the time: they can be added,
     and viewed, but never changed or deleted."""

@@ -35,6 +35,9 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, router, transaction
 from simple_history.utils import get_history_manager_for_model
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
+# The reason on the "created" history record of a row the loader creates:
+# core.as_at reads such a row as standing so from the start.
+SEED_CHANGE_REASON = "Loaded from the 2010 seed fixtures"
 
 
 def is_written_once(model):
@@ -133,7 +136,7 @@ def _record_history(model, instance, using):
     if getattr(model._meta, "simple_history_manager_attribute", None) is None:
         return
     manager = get_history_manager_for_model(model).db_manager(using)
-    manager.bulk_history_create([instance], default_change_reason="Loaded from the 2010 seed fixtures")
+    manager.bulk_history_create([instance], default_change_reason=SEED_CHANGE_REASON)
 
 
 def _update_fields(model, data):

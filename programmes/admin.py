@@ -8,6 +8,7 @@ from core.admin import (
     AccountableAdmin,
     AppendOnlyAdminMixin,
     AppendOnlyInlineMixin,
+    ReadOnlyAdminMixin,
     ScopedAdminMixin,
     VersionedAdminForm,
     rag_column,
@@ -250,7 +251,7 @@ class HighlightReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(HighlightReportRow)
-class HighlightReportRowAdmin(admin.ModelAdmin):
+class HighlightReportRowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Rows, for searching across reports; read-only (a draft's rows are edited with their report)."""
 
     list_display = ("project_name", "workstream_name", "report", rag_display, "direction_label")
@@ -262,15 +263,6 @@ class HighlightReportRowAdmin(admin.ModelAdmin):
     @admin.display(description="Direction of travel")
     def direction_label(self, obj):
         return obj.direction_label
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- Milestones and the risk and issue register -------------------------------------
@@ -438,7 +430,7 @@ class NarrativeSectionInline(admin.TabularInline):
 
 
 @admin.register(NarrativeUpdate)
-class NarrativeUpdateAdmin(SimpleHistoryAdmin):
+class NarrativeUpdateAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Narrative updates, for finding and reading; they are drafted, edited and
     finalised in the app, whose services keep their version and sections in step."""
 
@@ -447,12 +439,3 @@ class NarrativeUpdateAdmin(SimpleHistoryAdmin):
     list_select_related = ("programme",)
     search_fields = ("title", "sections__heading", "sections__text")
     inlines = (NarrativeSectionInline,)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import Truncator, normalize_newlines
 from simple_history.models import HistoricalRecords
 
+from core.as_at import historic, rows_as_at
 from core.fields import LimitedTextField
 from core.models import (
     RAG,
@@ -952,7 +953,9 @@ class HighlightReportRow(models.Model):
     # What fits on a page of the printed report (static/css/report-print.css:
     # 9 pt text, A4 landscape, under the repeated headings), measured with
     # WeasyPrint: characters a line in each narrative column, lines a page.
-    PRINTED_LINE_LENGTHS = {"key_progress": 56, "risks_issues": 46, "next_tasks": 51}
+    # (Columns 5% narrower since their widths include the cells' padding, so
+    # that the RAG column no longer runs off the page.)
+    PRINTED_LINE_LENGTHS = {"key_progress": 53, "risks_issues": 43, "next_tasks": 48}
     PRINTED_LINES_PER_PAGE = 42
 
     @property
@@ -1109,6 +1112,15 @@ class MilestoneQuerySet(AccountableQuerySet):
         project (and its programme, for who may update it) and the responsible officer."""
         return self.select_related("owner", "project__workstream__programme")
 
+    # What a committee paper's key milestones print, read from the history as at its cut-off.
+    AS_AT_FIELDS = ["number", "stage", "name", "status", "achieved_on", "rag", "due_date", "due_wording", "key"]
+
+    def key_as_at(self, when):
+        """The key milestones as they stood at `when` (an aware datetime, the
+        papers' cut-off): those recorded by then, each achieved or not, dated
+        and worded as its history had it (core.as_at)."""
+        return rows_as_at(self, when, self.AS_AT_FIELDS).filter(historic(key=True))
+
 
 class Milestone(RefModel, Accountable, ProjectPart):
     """A key milestone by stage or phase (PID 4.6): its owner is the
@@ -1242,6 +1254,14 @@ class RiskQuerySet(models.QuerySet):
         """The number a new risk on `project` is offered: one more than its highest."""
         highest = self.filter(project=project).aggregate(highest=Max("number"))["highest"]
         return (highest or 0) + 1
+
+    # What a committee paper's risk register extract prints, read from the history as at its cut-off.
+    AS_AT_FIELDS = ["number", "kind", "description", "probability", "impact", "mitigation", "status", "closed_on"]
+
+    def open_as_at(self, when):
+        """The risks and issues open at `when` (an aware datetime, the papers'
+        cut-off), each graded and described as its history had it then (core.as_at)."""
+        return rows_as_at(self, when, self.AS_AT_FIELDS).filter(historic(status=RiskStatus.OPEN))
 
 
 class Risk(RefModel, ProjectPart):

@@ -22,7 +22,7 @@ from actions.models import (
     ReviewArea,
     Status,
 )
-from committees.models import AgendaItem, Committee, Meeting, MinutedAction
+from committees.models import AgendaItem, Committee, IssuedPack, Meeting, Minute, MinutedAction
 from core.models import RAG, EditConflict, Owner
 from programmes.models import (
     Benefit,
@@ -52,6 +52,8 @@ EXPECTED_MODELS = {
     Meeting,
     AgendaItem,
     MinutedAction,
+    IssuedPack,
+    Minute,
     Programme,
     Workstream,
     Project,
@@ -100,6 +102,10 @@ def oip(db):
     )
     meeting = Meeting.objects.create(committee=committee, date=datetime.date(2010, 6, 15), venue="Bromley Civic Centre")
     AgendaItem.objects.create(meeting=meeting, number=1, title="Organisational Improvement Programme update")
+    IssuedPack.objects.create(meeting=meeting, version=1, status=IssuedPack.Status.FAILED, error="Planted")
+    Minute.objects.create(
+        meeting=meeting, number=38, title="Matters arising from previous meetings", resolved="the report be noted."
+    )
     programme = Programme.objects.create(
         name="Organisational Improvement Programme",
         ref="oip",

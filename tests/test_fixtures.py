@@ -17,7 +17,7 @@ from actions.models import (
     Review,
     ReviewArea,
 )
-from committees.models import AgendaItem, Committee, Meeting, MinutedAction, ReportAppendix, ReportParagraph
+from committees.models import AgendaItem, Committee, Meeting, Minute, MinutedAction, ReportAppendix, ReportParagraph
 from core.models import RAG, Owner
 from programmes.models import (
     Benefit,
@@ -41,6 +41,7 @@ SEEDED_MODELS = [
     Committee,
     Meeting,
     AgendaItem,
+    Minute,
     Programme,
     Workstream,
     Project,
@@ -62,7 +63,8 @@ SEEDED_MODELS = [
 EXPECTED_COUNTS = {
     Committee: 1,
     Meeting: 6,  # 4 from 2010, 18 January and 18 April 2012
-    AgendaItem: 25,  # 1 June 2010 items 1-13; 11 February 2010 minutes 34-42; 3 reports of 2012
+    AgendaItem: 16,  # 1 June 2010 items 1-13; 3 reports of 2012
+    Minute: 9,  # 11 February 2010, minutes 34-42 (fixture 16)
     Programme: 2,  # the OIP, Shared Services
     Workstream: 9,  # 3 of 2010 (closed), 3 of the OIP in 2012, 3 of Shared Services
     Project: 27,  # 6 of 2010 (3 carry on into 2012), 13 more of the OIP in 2012, 8 of Shared Services
@@ -82,7 +84,7 @@ EXPECTED_COUNTS = {
 
 
 PID_MODELS = [Partner, Partnership, Milestone, Risk, Funder, SpendProfileEntry, Benefit]
-REPORT_MODELS = [ReportParagraph, ReportAppendix]  # fixtures 14-15, checked in test_fixtures_reports.py
+REPORT_MODELS = [ReportParagraph, ReportAppendix]  # fixtures 14-16, checked in test_fixtures_reports.py and _papers.py
 
 
 def counts():
@@ -132,11 +134,12 @@ def test_loading_prints_a_one_line_summary(db, capsys):
     # Rows a later fixture names again to add to them: 08 the 1 June 2010 meeting (its papers); 09 two owners;
     # 10 the three 2010 workstreams and five 2010 projects (closed, moved or carried on); 11 Regulatory
     # Services (shared); 12 the Website upgrade (its PID); 13 the committee (its second programme); 14 the
-    # three 2012 reports' agenda items (their cover sheets); 15 five 1 June 2010 agenda items (their covers).
-    restated = 1 + 2 + 8 + 1 + 1 + 1 + 3 + 5
+    # three 2012 reports' agenda items (their cover sheets); 15 five 1 June 2010 agenda items (their covers);
+    # 16 the matter arising of minute 42 (linked to the minute itself).
+    restated = 1 + 2 + 8 + 1 + 1 + 1 + 3 + 5 + 1
     extra = sum(model.objects.count() for model in PID_MODELS + REPORT_MODELS)
     total = sum(counts().values()) + extra + restated
-    assert capsys.readouterr().out.strip() == f"Loaded {total} objects from 15 fixtures."
+    assert capsys.readouterr().out.strip() == f"Loaded {total} objects from 16 fixtures."
 
 
 def test_seeded_texts_match_the_2010_documents(db):

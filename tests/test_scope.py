@@ -13,11 +13,21 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve, reverse
 
 from actions.models import ActionItem, ActionUpdate, DueDateRevision, Recommendation, ReviewArea
 from actions.services import record_action_update
-from committees.models import AgendaItem, Committee, Meeting, Minute, MinutedAction, ReportAppendix, ReportParagraph
+from committees.models import (
+    AgendaItem,
+    Committee,
+    IssuedPack,
+    Meeting,
+    Minute,
+    MinutedAction,
+    ReportAppendix,
+    ReportParagraph,
+)
 from core import roles
 from core.models import RAG, Owner
 from core.scope import check_scope
@@ -173,6 +183,7 @@ def snapshot():
         ReportAppendix,
         Minute,
         MinutedAction,
+        IssuedPack,
     ]
     return {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
 
@@ -683,6 +694,9 @@ def write_attempts(ours, theirs, meetings):
     """name -> (who, URL, data, what the refusal shows: 403 or a message)."""
     june, july = meetings.june, meetings.july
     walked_owner, _ = Owner.objects.get_or_create(name="Walked owner")
+    failed_pack, _ = IssuedPack.objects.get_or_create(
+        meeting=june, part=IssuedPack.Part.PUBLIC, version=1, defaults={"status": IssuedPack.Status.FAILED}
+    )
     money = money_parts(theirs.project)
     plan = plan_parts(theirs.project)
     new_milestone = {"name": "Planted", "status": "planned", "rag": RAG.NOT_RATED, "position": 0}
@@ -1175,6 +1189,30 @@ def write_attempts(ours, theirs, meetings):
             {"title": "Planted", "owner": walked_owner.pk, "due_date": "2010-06-30"},
             404,
         ),
+        "pack issue by a manager": (
+            "manager",
+            reverse("committees:pack_issue", args=[june.pk]),
+            {"part": IssuedPack.Part.PUBLIC},
+            403,
+        ),
+        "issued pack retry by a manager": (
+            "manager",
+            reverse("committees:issued_retry", args=[failed_pack.pk]),
+            {},
+            403,
+        ),
+        "report appendix upload by a manager": (
+            "manager",
+            reverse("committees:appendix_add", args=[june.pk, 1]),
+            {"kind": "uploaded", "file": SimpleUploadedFile("paper.pdf", b"%PDF-1.4\n")},
+            403,
+        ),
+        "report appendix upload of a file that is not a PDF": (
+            "clerk",
+            reverse("committees:appendix_add", args=[june.pk, 1]),
+            {"kind": "uploaded", "file": SimpleUploadedFile("paper.pdf", b"Not a PDF")},
+            302,
+        ),
         "meeting create by a manager": (
             "manager",
             reverse("committees:meeting_create", args=[meetings.committee.ref]),
@@ -1306,6 +1344,8 @@ WRITE_ATTEMPTS = [
     "minute create reusing the committee's number",
     "minute create under another meeting's agenda item",
     "minute action create under another meeting's minute",
+    "report appendix upload by a manager",
+    "report appendix upload of a file that is not a PDF",
     "meeting create by a manager",
     "meeting edit by a manager",
     "agenda item create by a manager",
@@ -1314,6 +1354,8 @@ WRITE_ATTEMPTS = [
     "pack contents by a manager",
     "pack cover from another meeting",
     "pack with a draft report",
+    "pack issue by a manager",
+    "issued pack retry by a manager",
 ]
 
 
@@ -1341,6 +1383,8 @@ def test_the_walk_covers_every_write_url(ours, theirs, meetings):
         name
         for _, name in all_routes()
         if not name.startswith("admin:")
-        and name.rsplit(":", 1)[-1].endswith(("create", "edit", "update", "publish", "correct", "contents"))
+        and name.rsplit(":", 1)[-1].endswith(
+            ("create", "edit", "update", "publish", "correct", "contents", "issue", "retry")
+        )
     }
     assert writes - {"programmes:create"} <= tried

@@ -4,3 +4,45 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// Issued packs: a row still queued or generating (data-issued-poll) asks the
+// server for its state every few seconds and is replaced by the answer; the
+// page's live region (data-issued-announce) says when it is done. Without
+// this file, reloading the page shows the same.
+(function () {
+  var INTERVAL = 3000;
+  var announcer = document.querySelector("[data-issued-announce]");
+
+  function poll(row, delay) {
+    window.setTimeout(function () {
+      fetch(row.getAttribute("data-issued-poll"), { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error("status " + response.status);
+          }
+          return response.text();
+        })
+        .then(function (html) {
+          var template = document.createElement("template");
+          template.innerHTML = html.trim();
+          var fresh = template.content.querySelector("tr");
+          if (!fresh) {
+            return;
+          }
+          row.replaceWith(fresh);
+          if (fresh.hasAttribute("data-issued-poll")) {
+            poll(fresh, INTERVAL);
+          } else if (announcer) {
+            announcer.textContent = fresh.getAttribute("data-issued-label");
+          }
+        })
+        .catch(function () {
+          poll(row, Math.min(delay * 2, 60000)); // the server or network is busy: ask less often
+        });
+    }, delay);
+  }
+
+  document.querySelectorAll("[data-issued-poll]").forEach(function (row) {
+    poll(row, INTERVAL);
+  });
+})();

@@ -84,3 +84,17 @@ def log_in(page, username, password=DEMO_PASSWORD):
 def assert_no_axe_violations(page):
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, results.generate_report()
+
+
+def run_worker():
+    """The real background worker (`manage.py db_worker`, as `make run` and the
+    production service start it) until the queue is empty. It installs its own
+    Ctrl-C handlers; pytest gets its own back."""
+    import signal
+
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)

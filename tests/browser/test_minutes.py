@@ -21,7 +21,7 @@ def test_clerk_adds_a_minute_and_an_action_that_becomes_a_matter_arising(seeded,
     assert_no_axe_violations(page)
 
     page.get_by_role("link", name="Add a minute").click()
-    page.get_by_label("Number").fill("40")
+    page.get_by_label("Number").fill("43")
     page.get_by_label("Title").fill("Voice recognition project")
     page.get_by_label("Text").fill("Members discussed the benefits of introducing voice recognition technology.")
     page.get_by_label("RESOLVED that …").fill(
@@ -30,12 +30,12 @@ def test_clerk_adds_a_minute_and_an_action_that_becomes_a_matter_arising(seeded,
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Save minute").click()
 
-    expect(page.get_by_text("Minute 40 Voice recognition project recorded.")).to_be_visible()
-    minute = page.locator("[data-minute='40']")
+    expect(page.get_by_text("Minute 43 Voice recognition project recorded.")).to_be_visible()
+    minute = page.locator("[data-minute='43']")
     expect(minute.get_by_text("RESOLVED that", exact=True)).to_be_visible()
     expect(minute.get_by_text("the implementation of voice recognition technology be supported.")).to_be_visible()
 
-    minute.get_by_role("link", name="Add an action under minute 40").click()
+    minute.get_by_role("link", name="Add an action under minute 43").click()
     page.get_by_label("Title").fill("Report on switchboard data cleansing")
     page.get_by_label("Decision/agreement").fill("Officers to report back on the data cleansing needed.")
     page.get_by_label("Action by").select_option(label="IE&E Team")
@@ -44,14 +44,14 @@ def test_clerk_adds_a_minute_and_an_action_that_becomes_a_matter_arising(seeded,
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Record action").click()
 
-    expect(page.get_by_text("Action recorded under minute 40: it will be a matter arising.")).to_be_visible()
-    row = page.locator("[data-minute='40'] tbody tr")
+    expect(page.get_by_text("Action recorded under minute 43: it will be a matter arising.")).to_be_visible()
+    row = page.locator("[data-minute='43'] tbody tr")
     expect(row).to_contain_text("Report on switchboard data cleansing")
     expect(row).to_contain_text("IE&E Team")
     expect(row).to_contain_text("June 2010")
     assert_no_axe_violations(page)
 
     page.goto(f"/committees/meetings/{june.pk}/matters-arising/")
-    matter = page.get_by_role("row").filter(has_text="40 Voice recognition project")
+    matter = page.get_by_role("row").filter(has_text="43 Voice recognition project")
     expect(matter).to_contain_text("Officers to report back on the data cleansing needed.")
     expect(matter).to_contain_text("IE&E Team")

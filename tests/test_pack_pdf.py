@@ -1,0 +1,211 @@
+"""Each fixture meeting's pack, rendered to PDF and read back as text, page
+by page: the agenda front sheet's "(Pages X - Y)" are the pages each paper
+really starts and ends on; every report's cover prints its fields; commentary
+is numbered 3.1, 3.2 … in order; covers, minutes and narrative are A4
+portrait and wide tables (highlight report, action plan progress) A4
+landscape; every page carries its number.
+
+Each pack is rendered once (WeasyPrint takes seconds), and all the checks run
+on that one rendering."""
+
+import datetime
+import io
+import re
+
+import pypdf
+import pytest
+from django.core.management import call_command
+
+from committees import papers
+from committees.models import Committee, Meeting
+from tests.test_pack_front_sheet import build_june_meeting
+
+COMMITTEE = "ie-sub-committee"
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("load_seed_data", verbosity=0)
+
+
+def squash(text):
+    """Text without any whitespace: pypdf breaks lines where the PDF does."""
+    return re.sub(r"\s+", "", text)
+
+
+class Pack:
+    """A meeting's pack PDF, read back: each page's text and orientation."""
+
+    def __init__(self, meeting):
+        self.meeting = meeting
+        self.context = papers.pack_context(meeting)
+        reader = pypdf.PdfReader(io.BytesIO(papers.pack_pdf(meeting)))
+        self.texts = [page.extract_text() for page in reader.pages]
+        self.landscape = [float(page.mediabox.width) > float(page.mediabox.height) for page in reader.pages]
+
+    def page(self, number):
+        return self.texts[number - 1]
+
+    def first_page_with(self, *texts, start=1):
+        for number in range(start, len(self.texts) + 1):
+            if all(squash(text) in squash(self.page(number)) for text in texts):
+                return number
+        raise AssertionError(f"no page from {start} shows {texts}")
+
+    def agenda_pages(self, item, front_pages):
+        """The pages the front sheet prints against the item: (first, last)."""
+        front = squash(" ".join(self.texts[:front_pages]))
+        found = re.search(re.escape(squash(item.title.upper())) + r"\(Pages?(\d+)(?:-(\d+))?\)", front)
+        assert found, f"no page numbers printed against item {item.number}"
+        first = int(found.group(1))
+        return first, int(found.group(2) or first)
+
+
+def paper_start(pack, paper, after):
+    """Where a paper really starts, found by what its first page prints."""
+    item = paper.item
+    if item.has_report:
+        return pack.first_page_with("Agenda Item No.", "Title:", item.title.upper(), start=after)
+    return pack.first_page_with(
+        f"Agenda Item {item.number}", f"Minutes of the meeting held on {item.minutes_of.date:%-d %B %Y}", start=after
+    )
+
+
+def check_pack(pack):
+    meeting, context = pack.meeting, pack.context
+    total = len(pack.texts)
+    assert "A G E N D A" in pack.page(1)
+    assert not pack.landscape[0]
+    for number in range(1, total + 1):
+        assert f"Page {number} of {total}" in pack.page(number), f"page {number} has no page number"
+
+    # Where each paper really starts, read from the pages themselves.
+    paper_list = context["papers"]
+    assert paper_list, "the pack has papers"
+    starts, after = [], 2
+    for paper in paper_list:
+        start = paper_start(pack, paper, after)
+        starts.append(start)
+        after = start + 1
+    front_pages = starts[0] - 1
+    # A paper ends where the next begins, the last where the papers give way
+    # to the sections that follow them (or the pack ends). (Every page's
+    # footer names the pack, so its title cannot mark the fallback cover.)
+    tail = total + 1
+    for heading in [
+        "MATTERS ARISING FROM PREVIOUS MEETINGS",
+        "action plan progress",
+        "Highlight Report",
+        "\nContents\n",
+    ]:
+        for number in range(starts[-1] + 1, total + 1):
+            if heading in pack.page(number) and not any(
+                squash(text) in squash(pack.page(number)) for text in ["Appendix", "Agenda Item"]
+            ):
+                tail = min(tail, number)
+                break
+    ends = [start - 1 for start in starts[1:]] + [tail - 1]
+
+    for paper, start, end in zip(paper_list, starts, ends, strict=True):
+        item = paper.item
+        assert pack.agenda_pages(item, front_pages) == (start, end), f"agenda item {item.number}'s pages"
+        assert not pack.landscape[start - 1], f"item {item.number} starts on a portrait page"
+        text = "\n".join(pack.texts[start - 1 : end])
+        if item.has_report:
+            cover = squash(pack.page(start))
+            assert squash(f"Agenda Item No. {item.number}") in cover
+            assert squash("PART 1 - PUBLIC") in cover
+            for value in [item.report_number, item.decision_maker, item.contact_officer, item.decision_type]:
+                assert squash(value) in cover, (item.number, value)
+            assert squash(f"Date: {meeting.date:%-d}") in cover
+            # Commentary numbered 3.1, 3.2 … in order, every one printed.
+            expected = [number for number, _ in item.commentary if number]
+            printed = re.findall(r"(?m)^(3\.\d+)\s", text)
+            assert printed == expected, f"item {item.number}'s paragraph numbers"
+            # No heading left alone at the foot of a page: the line above the footer is never one.
+            headings = {paragraph.text.strip() for number, paragraph in item.commentary if number is None}
+            headings |= {"3. COMMENTARY", "4. POLICY IMPLICATIONS", "5. FINANCIAL IMPLICATIONS", "Corporate Policy"}
+            for number in range(start, end + 1):
+                lines = pack.page(number).splitlines()
+                assert len(lines) < 2 or lines[-2].strip() not in headings, f"a heading ends page {number}"
+            appendices = list(item.appendices.all())
+            if not appendices:
+                assert squash("Background Documents") in squash(pack.page(end))
+            for position, appendix in enumerate(appendices, start=1):
+                page = pack.first_page_with(f"Appendix {position}:", start=start)
+                assert page <= end
+                assert pack.landscape[page - 1] == appendix.is_wide, f"appendix {position} of item {item.number}"
+        else:
+            for minute in paper.minutes:
+                assert squash(f"{minute.number} {minute.title.upper()}") in squash(text.upper())
+                if minute.resolution_lines:
+                    assert "RESOLVED that" in text
+            assert all(not landscape for landscape in pack.landscape[start - 1 : end]), "minutes are portrait"
+    # Items without a paper in this pack print no page numbers.
+    front = squash(" ".join(pack.texts[:front_pages]))
+    for item, paper in [*context["agenda"], *context["exempt_agenda"]]:
+        if paper is None:
+            assert not re.search(re.escape(squash(item.title.upper())) + r"\(Pages?\d", front), item.number
+    # Action plan progress after the papers is a wide table, on landscape pages.
+    for number in range(tail, total + 1):
+        if "action plan progress" in pack.page(number):
+            assert pack.landscape[number - 1]
+    return starts, ends
+
+
+def fixture_meeting(date):
+    return Meeting.objects.select_related("committee").get(committee__ref=COMMITTEE, date=date)
+
+
+def test_fixture_packs_pages_covers_numbering_and_orientation(seeded):
+    """The three fixture meetings in one test: loading the fixtures once."""
+    june = Pack(fixture_meeting("2010-06-01"))
+    starts, ends = check_pack(june)
+    # The minutes of 11 February 2010 (item 5) open the papers, after the
+    # front sheet: the public minutes 34 to 41, not the exempt 42.
+    first = june.context["papers"][0]
+    assert (first.item.number, first.item.has_report) == (5, False)
+    assert [minute.number for minute in first.minutes] == list(range(34, 42))
+    minutes = squash(" ".join(june.texts[starts[0] - 1 : ends[0]]))
+    assert squash("39 ORGANISATIONAL IMPROVEMENT PROGRAMME UPDATE") in minutes
+    assert squash("RESOLVED that progress made on the first phase projects") in minutes
+    assert squash("42 LONDON EFFICIENCY CHALLENGE FEEDBACK") not in squash(" ".join(june.texts))
+    assert [paper.item.number for paper in june.context["papers"]] == [5, 6, 7, 8, 10, 11]
+    check_pack(Pack(fixture_meeting("2012-01-18")))
+    april = Pack(fixture_meeting("2012-04-18"))
+    check_pack(april)
+    assert [paper.item.number for paper in april.context["papers"]] == [1, 2]  # both reports, each with its cover
+
+
+def test_built_pack_prints_one_page_papers_as_page_and_the_rest_as_pages(db):
+    """The 1 June 2010 agenda built with factories: the minutes item and a
+    report, with a Part 2 that prints no pages in the Part 1 pack."""
+    meeting = build_june_meeting()
+    meeting = Meeting.objects.select_related("committee").get(pk=meeting.pk)
+    pack = Pack(meeting)
+    starts, ends = check_pack(pack)
+    front = " ".join(pack.texts[: starts[0] - 1])
+    # One page for the minutes prints "(Page n)"; the report runs to more.
+    assert starts[0] == ends[0]
+    assert f"(Page {starts[0]})" in front
+    assert f"(Pages {starts[1]} - {ends[1]})" in front
+    assert "DATE: 20 May 2010" in front
+    assert squash("EXEMPT MINUTES OF THE MEETING HELD ON 11TH FEBRUARY 2010") in squash(front)
+    assert "LONDON EFFICIENCY CHALLENGE FEEDBACK" not in "".join(pack.texts)  # minute 42 is exempt
+    assert datetime.date(2010, 2, 11).strftime("%-d %B %Y") in pack.page(starts[0])
+
+
+def test_pack_without_reports_prints_its_contents_with_pages(db):
+    """With no report of its own, the pack's cover lists what follows, each
+    with the page it starts on."""
+    committee = Committee.objects.create(name="Improvement and Efficiency Sub-Committee", ref="ie-contents")
+    february = Meeting.objects.create(committee=committee, date=datetime.date(2010, 2, 11))
+    june = Meeting.objects.create(committee=committee, date=datetime.date(2010, 6, 1))
+    february.minutes.create(number=34, title="Apologies for absence", text="None.", resolved="the minutes be agreed.")
+    june.agenda_items.create(number=1, title="Minutes of the meeting held on 11 February 2010", minutes_of=february)
+    pack = Pack(Meeting.objects.select_related("committee").get(pk=june.pk))
+    starts, ends = check_pack(pack)
+    assert starts == ends == [2]
+    matters = pack.first_page_with("MATTERS ARISING FROM PREVIOUS MEETINGS", "Position as at", start=3)
+    cover = pack.first_page_with("Contents", start=3)
+    assert squash(f"Matters arising from previous meetings (page {matters})") in squash(pack.page(cover))
