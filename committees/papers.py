@@ -3,11 +3,15 @@ report print, and their PDF. Views (on request) and the issuing task (in the
 background, without a request) both render through here, so a downloaded
 draft and an issued pack are the same document."""
 
+import io
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ContentStream
 from weasyprint import HTML
 
 from actions.access import reviews_with_actions
@@ -15,6 +19,7 @@ from actions.models import Progress
 from committees import pdf_merge
 from committees.access import appendix_prefetches_as_at, pack_agenda, pack_minutes
 from committees.models import MinutedAction, ReportAppendix
+from core import pdf as core_pdf
 from programmes.models import HighlightReport
 
 
@@ -60,7 +65,10 @@ class Paper:
 
     @property
     def pages_label(self):
-        """As the agenda prints it: "Page 7" or "Pages 7 - 12"."""
+        """As the agenda prints it: "Page 7" or "Pages 7 - 12"; before the
+        pages are known, a stand-in as wide as most ranges."""
+        if self.first_page is None:
+            return "Pages 000 - 000"
         if self.first_page == self.last_page:
             return f"Page {self.first_page}"
         return f"Pages {self.first_page} - {self.last_page}"
@@ -125,6 +133,16 @@ def report_context(item):
     return {"item": item, "meeting": item.meeting, **live_papers(item.meeting, [item])}
 
 
+def pdf_footer(context):
+    """The running title of a PDF's footer as a CSS string, for Chromium,
+    which has no string-set: the pack's heading, or the report's title."""
+    if "item" in context:
+        return core_pdf.css_string(context["item"].title)
+    meeting = context["meeting"]
+    what = "Part 2 (exempt) papers, not for publication" if context.get("exempt") else "committee pack"
+    return core_pdf.css_string(f"{meeting.committee.name}, {meeting.date:%-d %B %Y}: {what}")
+
+
 def render_document(template, context, request=None):
     """A print template laid out by WeasyPrint, pages not yet written.
     Stylesheets are inlined (pdf=True), so no request is needed: the issuing
@@ -135,8 +153,127 @@ def render_document(template, context, request=None):
 
 
 def render_pdf(template, context, request=None):
-    """The PDF of a print template."""
+    """The PDF of a print template, by the engine in use (core.pdf.engine)."""
+    if core_pdf.engine() == "chromium":
+        return ChromiumPrint(template, context, request).finish()
     return pdf_merge.write_pdf(render_document(template, context, request))
+
+
+class ChromiumPrint:
+    """A print template printed by headless Chromium (core.pdf.chromium_pdf).
+
+    The render carries empty links to the anchors whose pages are wanted
+    ({% pdf_marker %}, committees_tags); `markers` is {anchor: page index},
+    read from the PDF's named destinations. finish() writes the final PDF:
+    `front` (another print's first pages) drawn in place of the first pages,
+    the uploaded appendices' pages under their placeholders, and
+    `bookmarks` [(title, page index)] as its outline. It writes only what
+    changed, after the PDF as Chromium wrote it (pypdf's incremental mode):
+    copying a 240-page PDF object by object took longer than printing it."""
+
+    def __init__(self, template, context, request=None):
+        html = render_to_string(
+            template, {**context, "pdf": True, "chromium": True, "pdf_footer": mark_safe(pdf_footer(context))}, request
+        )
+        self._printing = core_pdf.start_chromium_pdf(html)
+        self._pdf = self._writer = None
+        self.front = None
+        self.bookmarks = []
+
+    def _printed(self):
+        if self._pdf is None:
+            self._pdf = self._printing.result(timeout=core_pdf.TIMEOUT_SECONDS + 60)
+            self.reader = PdfReader(io.BytesIO(self._pdf))
+            self.markers = core_pdf.destination_pages(self.reader)
+        return self
+
+    def __getattr__(self, name):  # reader, markers: once printed
+        if name in ("reader", "markers"):
+            return getattr(self._printed(), name)
+        raise AttributeError(name)
+
+    def __len__(self):
+        return len(self.reader.pages)
+
+    def writer(self):
+        """The PdfWriter that finish() writes through (opening it takes a
+        while: chromium_pack opens it while the front sheet prints)."""
+        if self._writer is None:
+            self._writer = PdfWriter(io.BytesIO(self._printed()._pdf), incremental=True)
+        return self._writer
+
+    def finish(self):
+        placeholders = pdf_merge.placeholders_at(self.markers)
+        if self._writer is None and self.front is None and not placeholders and not self.bookmarks:
+            return self._pdf
+        writer = self.writer()
+        if self.front is not None:
+            for target, source in zip(writer.pages, self.front.reader.pages, strict=False):
+                # The page's drawing is replaced; its links (the agenda's, to
+                # the papers) stay: the front sheet is laid out the same.
+                target.replace_contents(ContentStream(None, writer))
+                target.merge_page(source)
+        if placeholders:
+            pdf_merge.place_uploaded(writer, placeholders)
+        core_pdf.add_bookmarks(writer, self.bookmarks)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+
+def chromium_pack(template, context, request=None):
+    """The pack printed by Chromium, the agenda printing each paper's real
+    pages. Chromium has no target-counter, so the pages are read from the
+    first print's markers; the front sheet alone is printed again with them
+    (and the pack's page count for its footer) and put in place of the
+    first one. If that changed the front sheet's length, or the pack has a
+    cover whose contents print pages, the whole pack is printed again with
+    the pages known, until they hold (they hardly ever move). Its outline:
+    the agenda and each paper (Chromium writes none without tagging)."""
+    document = _chromium_pack(template, context, request)
+    document.bookmarks = [("Agenda", 0)] + [
+        (f"{paper.item.number}. {paper.item.title}", paper.first_page - 1)
+        for paper in context["papers"]
+        if paper.first_page
+    ]
+    return document
+
+
+def _chromium_pack(template, context, request):
+    papers = context["papers"]
+    document = ChromiumPrint(template, context, request)
+    number_paper_pages(document.markers, papers)
+    has_contents = not context["items"] and not context["exempt"]
+    if not has_contents:
+        if not papers or papers[0].first_page is None:
+            return document
+        front = ChromiumPrint(template, {**context, "front_sheet_only": True, "total_pages": len(document)}, request)
+        document.writer()  # while Chromium prints the front sheet
+        if len(front) == papers[0].first_page - 1:
+            document.front = front
+            return document
+    for _ in range(3):
+        printed = _printed_numbers(document, papers)
+        document = ChromiumPrint(template, {**context, "section_pages": printed[1]}, request)
+        number_paper_pages(document.markers, papers)
+        if _printed_numbers(document, papers) == printed:
+            break
+    return document
+
+
+def _printed_numbers(document, papers):
+    """The pages a Chromium print's front sheet and contents print: the
+    papers' (first, last), and {section anchor: page} of the sections after them."""
+    sections = {name: index + 1 for name, index in document.markers.items() if name.startswith("pack-")}
+    return [(paper.first_page, paper.last_page) for paper in papers], sections
+
+
+def number_paper_pages(markers, papers):
+    """Set each paper's first and last page (from 1) from {marker: page index}."""
+    for paper in papers:
+        first, last = markers.get(paper.anchor), markers.get(paper.end_anchor)
+        paper.first_page = None if first is None else first + 1
+        paper.last_page = None if last is None else last + 1
 
 
 def number_pages(document, papers):
@@ -176,6 +313,8 @@ def pack_document(template, context, request=None):
 def pack_pdf(meeting, request=None, *, exempt=False):
     """The pack's PDF; exempt=True: the Part 2 (exempt) pack."""
     context = pack_context(meeting, exempt=exempt)
+    if core_pdf.engine() == "chromium":
+        return chromium_pack("committees/committee_pack.html", context, request).finish()
     return pdf_merge.write_pdf(pack_document("committees/committee_pack.html", context, request))
 
 

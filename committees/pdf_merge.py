@@ -9,7 +9,11 @@ are counted and numbered as any others, so the contents, the agenda's page
 ranges and "Page n of m" stay right. After layout, write_pdf() finds those
 pages by their anchors and puts the file's page under each: the placeholder
 page is blank but for its margin boxes (footer, page number, appendix
-label), so they print on top of the uploaded page."""
+label), so they print on top of the uploaded page.
+
+Chromium's print (committees.papers.ChromiumPrint) finds the same pages by
+its named destinations instead: place_uploaded() takes the page map from
+either engine (placeholders_at)."""
 
 import io
 import re
@@ -84,12 +88,18 @@ def page_orientations(fileobj):
 
 def placeholder_pages(document):
     """{page index: (appendix pk, page number)} of a rendered WeasyPrint document."""
+    return placeholders_at({anchor: index for index, page in enumerate(document.pages) for anchor in page.anchors})
+
+
+def placeholders_at(anchor_pages):
+    """{page index: (appendix pk, page number)} from {anchor or marker name:
+    page index}, whichever engine laid the pages out: WeasyPrint's anchors,
+    or the marker headings of Chromium's render (core.pdf.marker_pages)."""
     found = {}
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            match = _PLACEHOLDER.match(anchor)
-            if match:
-                found[index] = (int(match[1]), int(match[2]))
+    for anchor, index in anchor_pages.items():
+        match = _PLACEHOLDER.match(anchor)
+        if match:
+            found[index] = (int(match[1]), int(match[2]))
     return found
 
 
@@ -118,6 +128,16 @@ def write_pdf(document):
     placeholders = placeholder_pages(document)
     if not placeholders:
         return pdf
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    place_uploaded(writer, placeholders)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def place_uploaded(writer, placeholders):
+    """Put each uploaded appendix's page under its placeholder page in a
+    PdfWriter; placeholders as placeholders_at() gives them."""
     appendices = ReportAppendix.objects.filter(pk__in={pk for pk, _ in placeholders.values()}).exclude(file="")
     readers = {}
     for appendix in appendices:
@@ -125,11 +145,7 @@ def write_pdf(document):
             # A writer's copy: pypdf changes a page's content (its rotation
             # turned into the drawing) only on pages that belong to a writer.
             readers[appendix.pk] = PdfWriter(clone_from=_reader(stored))
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     for index, (pk, number) in placeholders.items():
         if pk not in readers or number > len(readers[pk].pages):
             raise ValueError(f"Uploaded appendix {pk} has no page {number}: its file is missing or has changed.")
         _place(writer.pages[index], readers[pk].pages[number - 1])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()

@@ -114,3 +114,15 @@ def chromium_path():
             pytest.fail("CI=true but /usr/bin/chromium is missing: the browser tests must run in CI")
         pytest.skip("SKIPPED browser test: /usr/bin/chromium not installed (apt-get install chromium)")
     return path
+
+
+@pytest.fixture(params=["weasyprint", "chromium"])
+def pdf_engine(request, settings):
+    """Each PDF engine in turn (settings.PDF_ENGINE, core/pdf.py). Chromium
+    must be there in CI; elsewhere its runs are skipped, visibly, without it."""
+    if request.param == "chromium" and not os.path.exists(settings.CHROMIUM_PATH):
+        if IN_CI:
+            pytest.fail(f"CI=true but {settings.CHROMIUM_PATH} is missing: packs print with Chromium in CI")
+        pytest.skip(f"SKIPPED Chromium PDF: {settings.CHROMIUM_PATH} not installed (apt-get install chromium)")
+    settings.PDF_ENGINE = request.param
+    return request.param

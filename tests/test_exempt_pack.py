@@ -108,7 +108,7 @@ def uploaded(item, clerk):
     return services.add_appendix(item=item, user=clerk, appendix=appendix)
 
 
-def test_part_1_pack_never_holds_an_exempt_report_or_minute(client, officer, meeting, exempt_item):
+def test_part_1_pack_never_holds_an_exempt_report_or_minute(client, officer, meeting, exempt_item, pdf_engine):
     client.force_login(officer)
     html = client.get(reverse("committees:pack", args=[meeting.pk])).content.decode()
     text = pdf_text(client.get(reverse("committees:pack_pdf", args=[meeting.pk])).content)
@@ -124,7 +124,7 @@ def test_part_1_pack_never_holds_an_exempt_report_or_minute(client, officer, mee
     assert 'class="report-paper-title">PRINTING CONTRACT AWARD' not in html  # no cover sheet of its own
 
 
-def test_exempt_pack_holds_the_exempt_papers_only(client, clerk, meeting, exempt_item):
+def test_exempt_pack_holds_the_exempt_papers_only(client, clerk, meeting, exempt_item, pdf_engine):
     client.force_login(clerk)
     html = client.get(reverse("committees:pack_exempt", args=[meeting.pk])).content.decode()
     text = pdf_text(client.get(reverse("committees:pack_exempt_pdf", args=[meeting.pk])).content)
@@ -175,7 +175,9 @@ def test_clerk_sees_every_exempt_paper_and_the_links(client, clerk, meeting, exe
     assert reverse("committees:report", args=[meeting.pk, exempt_item.number]) in html
 
 
-def test_exempt_report_prints_its_uploaded_appendix_in_the_exempt_pack_pdf(client, clerk, meeting, exempt_item):
+def test_exempt_report_prints_its_uploaded_appendix_in_the_exempt_pack_pdf(
+    client, clerk, meeting, exempt_item, pdf_engine
+):
     uploaded(exempt_item, clerk)
     client.force_login(clerk)
     assert "Bid comparison" in pdf_text(client.get(reverse("committees:pack_exempt_pdf", args=[meeting.pk])).content)

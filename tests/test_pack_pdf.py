@@ -5,8 +5,9 @@ is numbered 3.1, 3.2 … in order; covers, minutes and narrative are A4
 portrait and wide tables (highlight report, action plan progress) A4
 landscape; every page carries its number.
 
-Each pack is rendered once (WeasyPrint takes seconds), and all the checks run
-on that one rendering."""
+Each pack is rendered once per PDF engine (WeasyPrint takes seconds), and
+all the checks run on that one rendering: the same checks for WeasyPrint and
+Chromium (settings.PDF_ENGINE, the pdf_engine fixture)."""
 
 import datetime
 import io
@@ -40,8 +41,19 @@ class Pack:
         self.meeting = meeting
         self.context = papers.pack_context(meeting)
         reader = pypdf.PdfReader(io.BytesIO(papers.pack_pdf(meeting)))
+        self.reader = reader
         self.texts = [page.extract_text() for page in reader.pages]
         self.landscape = [float(page.mediabox.width) > float(page.mediabox.height) for page in reader.pages]
+
+    def body_lines(self, number):
+        """A page's lines less its footer (the pack's title, "Page n of m"),
+        wherever the engine writes it in the page's text."""
+        title = squash(str(self.context["meeting"].committee.name))
+        return [
+            line
+            for line in self.page(number).splitlines()
+            if not re.search(r"Page \d+ of \d+", line) and not squash(line).startswith(title)
+        ]
 
     def page(self, number):
         return self.texts[number - 1]
@@ -76,8 +88,13 @@ def check_pack(pack):
     total = len(pack.texts)
     assert "A G E N D A" in pack.page(1)
     assert not pack.landscape[0]
+    footer = squash(f"{meeting.committee.name}, {meeting.date:%-d %B %Y}: committee pack")
     for number in range(1, total + 1):
         assert f"Page {number} of {total}" in pack.page(number), f"page {number} has no page number"
+        assert footer in squash(pack.page(number)), f"page {number}'s footer names the pack"
+    # No marker of where pages fall (Chromium's) is left in the text or the outline.
+    assert "@@" not in "".join(pack.texts)
+    assert not any(str(entry.title).startswith("@@") for entry in flatten(pack.reader.outline))
 
     # Where each paper really starts, read from the pages themselves.
     paper_list = context["papers"]
@@ -126,8 +143,8 @@ def check_pack(pack):
             headings = {paragraph.text.strip() for number, paragraph in item.commentary if number is None}
             headings |= {"3. COMMENTARY", "4. POLICY IMPLICATIONS", "5. FINANCIAL IMPLICATIONS", "Corporate Policy"}
             for number in range(start, end + 1):
-                lines = pack.page(number).splitlines()
-                assert len(lines) < 2 or lines[-2].strip() not in headings, f"a heading ends page {number}"
+                lines = pack.body_lines(number)
+                assert not lines or lines[-1].strip() not in headings, f"a heading ends page {number}"
             appendices = list(item.appendices.all())
             if not appendices:
                 assert squash("Background Documents") in squash(pack.page(end))
@@ -153,11 +170,16 @@ def check_pack(pack):
     return starts, ends
 
 
+def flatten(outline):
+    for entry in outline:
+        yield from flatten(entry) if isinstance(entry, list) else [entry]
+
+
 def fixture_meeting(date):
     return Meeting.objects.select_related("committee").get(committee__ref=COMMITTEE, date=date)
 
 
-def test_fixture_packs_pages_covers_numbering_and_orientation(seeded):
+def test_fixture_packs_pages_covers_numbering_and_orientation(seeded, pdf_engine):
     """The three fixture meetings in one test: loading the fixtures once."""
     june = Pack(fixture_meeting("2010-06-01"))
     starts, ends = check_pack(june)
@@ -177,7 +199,7 @@ def test_fixture_packs_pages_covers_numbering_and_orientation(seeded):
     assert [paper.item.number for paper in april.context["papers"]] == [1, 2]  # both reports, each with its cover
 
 
-def test_built_pack_prints_one_page_papers_as_page_and_the_rest_as_pages(db):
+def test_built_pack_prints_one_page_papers_as_page_and_the_rest_as_pages(db, pdf_engine):
     """The 1 June 2010 agenda built with factories: the minutes item and a
     report, with a Part 2 that prints no pages in the Part 1 pack."""
     meeting = build_june_meeting()
@@ -195,7 +217,7 @@ def test_built_pack_prints_one_page_papers_as_page_and_the_rest_as_pages(db):
     assert datetime.date(2010, 2, 11).strftime("%-d %B %Y") in pack.page(starts[0])
 
 
-def test_pack_without_reports_prints_its_contents_with_pages(db):
+def test_pack_without_reports_prints_its_contents_with_pages(db, pdf_engine):
     """With no report of its own, the pack's cover lists what follows, each
     with the page it starts on."""
     committee = Committee.objects.create(name="Improvement and Efficiency Sub-Committee", ref="ie-contents")
@@ -209,3 +231,22 @@ def test_pack_without_reports_prints_its_contents_with_pages(db):
     matters = pack.first_page_with("MATTERS ARISING FROM PREVIOUS MEETINGS", "Position as at", start=3)
     cover = pack.first_page_with("Contents", start=3)
     assert squash(f"Matters arising from previous meetings (page {matters})") in squash(pack.page(cover))
+
+
+def test_auto_prints_with_chromium_where_it_is_installed_else_weasyprint(settings, tmp_path):
+    from core import pdf
+
+    settings.PDF_ENGINE = "auto"
+    settings.CHROMIUM_PATH = str(tmp_path / "no-chromium")
+    assert pdf.engine() == "weasyprint"
+    (tmp_path / "chromium").touch()
+    settings.CHROMIUM_PATH = str(tmp_path / "chromium")
+    assert pdf.engine() == "chromium"
+    settings.PDF_ENGINE = "weasyprint"
+    assert pdf.engine() == "weasyprint"
+
+
+def test_css_strings_cannot_end_the_style_element():
+    from core import pdf
+
+    assert pdf.css_string('Budget "A" \\ </style><p>') == '"Budget \\"A\\" \\\\ \\3C /style>\\3C p>"'

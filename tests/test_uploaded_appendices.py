@@ -99,7 +99,7 @@ def test_clerk_uploads_a_pdf_and_everyone_can_download_it(client, clerk, officer
     assert b"".join(response.streaming_content) == data
 
 
-def test_report_pdf_prints_the_uploaded_pages_with_continuing_page_numbers(client, clerk, item):
+def test_report_pdf_prints_the_uploaded_pages_with_continuing_page_numbers(client, clerk, item, pdf_engine):
     services.add_paragraph(item=item, user=clerk, kind="paragraph", text="The Board met in March.")
     add_uploaded(item, clerk, make_pdf("Uploaded page one", "Uploaded page two"))
     services.add_appendix(item=item, user=clerk, appendix=ReportAppendix(kind="matters_arising"))
@@ -118,7 +118,7 @@ def test_report_pdf_prints_the_uploaded_pages_with_continuing_page_numbers(clien
         assert (round(page.mediabox.width), round(page.mediabox.height)) == (A4_SHORT, A4_LONG)
 
 
-def test_a_landscape_upload_prints_on_landscape_pages_in_the_pack(client, clerk, meeting, item):
+def test_a_landscape_upload_prints_on_landscape_pages_in_the_pack(client, clerk, meeting, item, pdf_engine):
     add_uploaded(item, clerk, make_pdf("Wide budget table", landscape=True), title="Budget table")
     client.force_login(clerk)
     reader = pypdf.PdfReader(io.BytesIO(client.get(reverse("committees:pack_pdf", args=[meeting.pk])).content))
@@ -129,7 +129,7 @@ def test_a_landscape_upload_prints_on_landscape_pages_in_the_pack(client, clerk,
     assert f"Page {index + 1} of {len(texts)}" in texts[index]
 
 
-def test_a_letter_size_upload_is_scaled_onto_a4(client, clerk, item):
+def test_a_letter_size_upload_is_scaled_onto_a4(client, clerk, item, pdf_engine):
     letter = HTML(string="<style>@page { size: letter; }</style><p>American page</p>").write_pdf()
     add_uploaded(item, clerk, letter, title="Letter paper")
     client.force_login(clerk)
