@@ -18,7 +18,7 @@ from actions.access import reviews_with_actions
 from actions.models import Progress
 from committees import pdf_merge
 from committees.access import appendix_prefetches_as_at, pack_agenda, pack_minutes
-from committees.models import MinutedAction, ReportAppendix
+from committees.models import MinutedAction
 from core import pdf as core_pdf
 from programmes.models import HighlightReport
 
@@ -101,16 +101,18 @@ def pack_context(meeting, *, exempt=False):
     """Everything the pack prints, in a fixed number of queries whatever the
     number of projects, actions, minutes or reports: the agenda front sheet,
     then each Part 1 item's paper (its report, or the minutes it takes) in
-    agenda order; the highlight reports attached to the meeting, matters
-    arising and action plan progress follow as before unless a report
-    already carries them as appendices.
+    agenda order, and nothing else: what else goes in is the clerk's choice
+    of each report's appendices (so a 2012 pack carries no 2010 action plan
+    progress unless a report appends it). Only a pack without a report of
+    its own keeps the older form: one cover sheet, then the highlight
+    reports attached to the meeting, matters arising and action plan progress.
 
     exempt=True: the Part 2 pack, headed PART 2 - EXEMPT, with the exempt
     items' papers only (their reports, and the exempt minutes they take) and
     none of the Part 1 papers; the Part 1 pack never holds either."""
     agenda, exempt_agenda, papers = agenda_papers(meeting, exempt=exempt)
     items = [paper.item for paper in papers if paper.item.has_report]
-    kinds = {appendix.kind for item in items for appendix in item.appendices.all()}
+    extras = not exempt and not items
     return {
         "meeting": meeting,
         "items": items,
@@ -119,11 +121,11 @@ def pack_context(meeting, *, exempt=False):
         "papers": papers,
         "cover": None if items else meeting.pack_item,
         "exempt": exempt,
-        "reports": []
-        if exempt or ReportAppendix.Kind.HIGHLIGHT_REPORT in kinds
-        else HighlightReport.objects.for_display().filter(meetings=meeting).order_by("programme__name"),
-        "show_matters": not exempt and ReportAppendix.Kind.MATTERS_ARISING not in kinds,
-        "show_progress": not exempt and ReportAppendix.Kind.ACTION_PLAN_PROGRESS not in kinds,
+        "reports": HighlightReport.objects.for_display().filter(meetings=meeting).order_by("programme__name")
+        if extras
+        else [],
+        "show_matters": extras,
+        "show_progress": extras,
         **live_papers(meeting, items),
     }
 

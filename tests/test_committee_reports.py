@@ -285,7 +285,8 @@ def test_pack_prints_every_part_1_report_in_agenda_order(client, clerk, meeting,
     assert "EXEMPT CONTRACT AWARD" not in papers
     assert "PART 2" not in html
     assert "APOLOGIES FOR ABSENCE" not in papers
-    assert "MATTERS ARISING FROM PREVIOUS MEETINGS" in html  # no report carries it, so it still follows
+    # Only what the reports carry follows the front sheet: none appends matters arising.
+    assert "MATTERS ARISING FROM PREVIOUS MEETINGS" not in html
 
 
 def test_pack_leaves_out_parts_a_report_carries_as_appendices(client, clerk, meeting, item):
@@ -339,7 +340,7 @@ def test_report_and_pack_run_constant_queries(
     assert response.content.count(b'class="narrative-paragraph"') == 2 * size
     with django_assert_num_queries(18):
         client.get(report_url("report_edit", item))
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         response = client.get(reverse("committees:pack", args=[meeting.pk]))
     assert response.content.count(b'class="report-paper"') == size
 
