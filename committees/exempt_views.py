@@ -4,11 +4,12 @@ Exempt papers are 404 to anyone Meeting.exempt_papers_visible_to refuses
 (committees.access), so a login that may not see them is not told they
 exist. Files are kept in private storage and only ever served from here."""
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import render
 
 from committees import papers
 from committees.access import get_appendix_file_for_user, get_exempt_meeting_for_user
+from core.views import pdf_download
 
 
 def exempt_pack(request, pk):
@@ -20,10 +21,8 @@ def exempt_pack(request, pk):
 
 def exempt_pack_pdf(request, pk):
     meeting = get_exempt_meeting_for_user(request, pk)
-    response = HttpResponse(papers.pack_pdf(meeting, request, exempt=True), content_type="application/pdf")
     filename = f"{meeting.committee.ref}-{meeting.date.isoformat()}-part-2-exempt.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return pdf_download(papers.pack_pdf(meeting, request, exempt=True), filename)
 
 
 def appendix_file(request, pk, number, appendix_pk):

@@ -3,7 +3,6 @@ matters arising, and what changed since the last meeting."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -39,7 +38,7 @@ from committees.models import (
     ReportParagraph,
 )
 from core.forms import add_model_errors, crispy_helper
-from core.views import edit_page
+from core.views import edit_page, pdf_download
 
 
 def committee_list(request):
@@ -156,10 +155,8 @@ def meeting_pack(request, pk):
 
 def meeting_pack_pdf(request, pk):
     meeting = get_meeting_for_user(request, pk, with_cover_sheet=True)
-    response = HttpResponse(papers.pack_pdf(meeting, request), content_type="application/pdf")
     filename = f"{meeting.committee.ref}-{meeting.date.isoformat()}-pack.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return pdf_download(papers.pack_pdf(meeting, request), filename)
 
 
 # --- Reports to committee (issue 11) ---
@@ -174,10 +171,8 @@ def report_detail(request, pk, number):
 
 def report_pdf(request, pk, number):
     item = get_report_for_user(request, pk, number)
-    response = HttpResponse(papers.report_pdf(item, request), content_type="application/pdf")
     name = item.report_number or f"item-{item.number}"
-    response["Content-Disposition"] = f'attachment; filename="{item.meeting.date.isoformat()}-{name}.pdf"'
-    return response
+    return pdf_download(papers.report_pdf(item, request), f"{item.meeting.date.isoformat()}-{name}.pdf")
 
 
 def report_edit(request, pk, number):

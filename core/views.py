@@ -11,6 +11,13 @@ from core.forms import save_from_request
 logger = logging.getLogger(__name__)
 
 
+def pdf_download(data, filename):
+    """A generated PDF (bytes) as a download named `filename`."""
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def edit_page(request, form, *, title, message, cancel_url=None):
     """The rest of any create/edit view once access is checked: save and
     redirect with a success message, or show the form with its errors."""

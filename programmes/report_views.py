@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.models import RAG
+from core.views import pdf_download
 from programmes.access import get_programme_for_user, get_report_for_user
 from programmes.models import HighlightReport, Project, ReportIsPublished
 from programmes.report_forms import HighlightReportForm, HighlightReportRowFormSet, StartReportForm
@@ -175,9 +176,7 @@ def report_pdf(request, pk):
         "programmes/highlight_report_print.html", {**_print_context(request, report), "pdf": True}, request=request
     )
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_download_name(report, "pdf")}"'
-    return response
+    return pdf_download(pdf, _download_name(report, "pdf"))
 
 
 def _download_name(report, extension):
