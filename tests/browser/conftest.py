@@ -75,7 +75,15 @@ def log_in(page, username, password=DEMO_PASSWORD):
     page.wait_for_url(lambda url: "/login/" not in url)
 
 
+def follow(link):
+    """Clicks a link and waits for the page it opens, so that what runs next
+    (axe above all) sees the new page, not the old one or none mid-navigation."""
+    with link.page.expect_navigation():
+        link.click()
+
+
 def assert_no_axe_violations(page):
+    page.wait_for_load_state("load")
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, results.generate_report()
 

@@ -3,7 +3,7 @@ change their password, by keyboard, without accessibility faults."""
 
 from django.conf import settings
 
-from tests.browser.conftest import DEMO_PASSWORD, assert_no_axe_violations, log_in
+from tests.browser.conftest import DEMO_PASSWORD, assert_no_axe_violations, follow, log_in
 
 
 def test_repeated_wrong_passwords_show_the_lockout_page(page, seeded):
@@ -27,7 +27,7 @@ def test_repeated_wrong_passwords_show_the_lockout_page(page, seeded):
 
 def test_officer_changes_their_password_with_the_keyboard(page, seeded):
     log_in(page, "demo-officer")
-    page.get_by_role("link", name="Change password").click()
+    follow(page.get_by_role("link", name="Change password"))
     assert_no_axe_violations(page)
     page.get_by_label("Old password").focus()
     page.keyboard.type(DEMO_PASSWORD)

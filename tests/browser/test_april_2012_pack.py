@@ -9,7 +9,7 @@ import pypdf
 from playwright.sync_api import expect
 
 from committees.models import IssuedPack, Meeting
-from tests.browser.conftest import assert_no_axe_violations, log_in, run_worker
+from tests.browser.conftest import assert_no_axe_violations, follow, log_in, run_worker
 
 
 def test_clerk_builds_and_issues_the_april_2012_pack(seeded, page, settings, tmp_path):
@@ -23,7 +23,7 @@ def test_clerk_builds_and_issues_the_april_2012_pack(seeded, page, settings, tmp
     assert_no_axe_violations(page)
 
     # The shared services update takes the programme's key milestones as its appendix.
-    page.get_by_role("link", name="Report for item 1").click()
+    follow(page.get_by_role("link", name="Report for item 1"))
     assert_no_axe_violations(page)
     form = page.locator("form").filter(has=page.get_by_role("heading", name="Add an appendix"))
     form.get_by_label("Kind").select_option(label="Key milestones")

@@ -7,7 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from programmes.models import Project
-from tests.browser.conftest import assert_no_axe_violations, log_in
+from tests.browser.conftest import assert_no_axe_violations, follow, log_in
 
 
 def field(page, label):
@@ -31,7 +31,7 @@ def test_manager_records_funding_savings_and_partners_and_filters_by_partner(pag
 
     # A match funder, not yet secured.
     page.goto(project.get_absolute_url())
-    page.get_by_role("link", name="Add a funder").click()
+    follow(page.get_by_role("link", name="Add a funder"))
     assert_no_axe_violations(page)
     field(page, "Funder").select_option(label="Kent County Council")
     field(page, "Amount (£)").fill("£250,000")
@@ -43,7 +43,7 @@ def test_manager_records_funding_savings_and_partners_and_filters_by_partner(pag
     expect(funders.get_by_role("row", name="KCC")).to_contain_text("Not secured — decision July 2010")
 
     # The spend profile, one bad amount first: nothing is saved.
-    page.get_by_role("link", name="Edit spend profile").click()
+    follow(page.get_by_role("link", name="Edit spend profile"))
     assert_no_axe_violations(page)
     field(page, "Capital, year 1, quarter 3 (£)").fill("83,333")
     field(page, "Capital, year 1, quarter 4 (£)").fill("lots")

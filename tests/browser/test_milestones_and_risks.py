@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from programmes.models import Milestone, MilestoneStatus, Project, Risk
-from tests.browser.conftest import assert_no_axe_violations, log_in
+from tests.browser.conftest import assert_no_axe_violations, follow, log_in
 
 
 def test_manager_adds_a_milestone_and_a_risk_and_the_officer_records_it_achieved(new_page, seeded):
@@ -18,7 +18,7 @@ def test_manager_adds_a_milestone_and_a_risk_and_the_officer_records_it_achieved
     manager = new_page()
     log_in(manager, "demo-manager")
     manager.goto(project.get_absolute_url())
-    manager.get_by_role("link", name="Add a milestone").click()
+    follow(manager.get_by_role("link", name="Add a milestone"))
     assert_no_axe_violations(manager)
     manager.get_by_label("No.").fill("9.1")
     manager.get_by_label("Project stage or phase").fill("Implementation")
@@ -26,7 +26,7 @@ def test_manager_adds_a_milestone_and_a_risk_and_the_officer_records_it_achieved
     manager.get_by_label("Target date as written").fill("next month")
     manager.locator("#id_due_date").fill(target.isoformat())
     manager.get_by_label("Responsible officer").select_option(label="OIP Team")
-    manager.get_by_role("button", name="Save").click()
+    follow(manager.get_by_role("button", name="Save"))
 
     milestone = Milestone.objects.get(name="Browser-tested milestone signed off")
     row = manager.locator(f'[data-milestone="{milestone.ref}"]')
@@ -34,13 +34,13 @@ def test_manager_adds_a_milestone_and_a_risk_and_the_officer_records_it_achieved
     expect(row).to_contain_text("“next month”")
     assert_no_axe_violations(manager)
 
-    manager.get_by_role("link", name="Add a risk or issue").click()
+    follow(manager.get_by_role("link", name="Add a risk or issue"))
     assert_no_axe_violations(manager)
     manager.get_by_label("Description").fill("Browser-tested risk: suppliers slip")
     manager.get_by_label("Probability").select_option(label="Medium")
     manager.get_by_label("Impact").select_option(label="High")
     manager.get_by_label("Escalated to the programme").check()
-    manager.get_by_role("button", name="Save").click()
+    follow(manager.get_by_role("button", name="Save"))
     risk = Risk.objects.get(description="Browser-tested risk: suppliers slip")
     expect(manager.locator(f'[data-risk="{risk.ref}"]')).to_contain_text("M/H, score 6 (High)")
     assert_no_axe_violations(manager)
@@ -48,11 +48,11 @@ def test_manager_adds_a_milestone_and_a_risk_and_the_officer_records_it_achieved
     officer = new_page()
     log_in(officer, "demo-officer")
     officer.goto(project.get_absolute_url())
-    officer.locator(f'[data-milestone="{milestone.ref}"]').get_by_role("link", name="Update").click()
+    follow(officer.locator(f'[data-milestone="{milestone.ref}"]').get_by_role("link", name="Update"))
     assert_no_axe_violations(officer)
     officer.locator("#id_status").select_option(label="Achieved")
     officer.get_by_label("Date achieved").fill(timezone.localdate().isoformat())
-    officer.get_by_role("button", name="Save progress").click()
+    follow(officer.get_by_role("button", name="Save progress"))
 
     row = officer.locator(f'[data-milestone="{milestone.ref}"]')
     expect(row).to_contain_text("Achieved")

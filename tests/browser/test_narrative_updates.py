@@ -7,7 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from programmes.models import NarrativeUpdate, Programme
-from tests.browser.conftest import assert_no_axe_violations, log_in
+from tests.browser.conftest import assert_no_axe_violations, follow, log_in
 
 REWRITTEN = "Phase 3 of the Voice Recognition project went live to the public on 16 January 2012."
 
@@ -16,10 +16,10 @@ def test_manager_drafts_edits_and_reads_the_numbered_narrative_update(page, seed
     oip = Programme.objects.get(ref="oip")
     log_in(page, "demo-manager")
     page.goto(oip.get_absolute_url())
-    page.get_by_role("link", name="Narrative updates").click()
+    follow(page.get_by_role("link", name="Narrative updates"))
     assert_no_axe_violations(page)
 
-    page.get_by_role("link", name="Draft a narrative update").click()
+    follow(page.get_by_role("link", name="Draft a narrative update"))
     assert_no_axe_violations(page)
     page.get_by_label(re.compile(r"^\s*Covers from")).fill("2011-10-01")
     page.get_by_label(re.compile(r"^\s*Covers to")).fill("2012-01-18")

@@ -10,7 +10,7 @@ from core import roles
 from core.models import RAG, Owner
 from programmes.services import draft_highlight_report
 from tests import factories
-from tests.browser.conftest import assert_no_axe_violations, log_in
+from tests.browser.conftest import assert_no_axe_violations, follow, log_in
 
 PASSWORD = "correct horse battery staple"  # tests.factories.make_user
 
@@ -44,7 +44,7 @@ def draft(transactional_db):
 
 def test_manager_adds_a_person_and_completes_a_draft_report(page, draft):
     log_in(page, "pat", PASSWORD)
-    page.get_by_role("link", name="People").click()
+    follow(page.get_by_role("link", name="People"))
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Add a person or team").click()
     page.get_by_label("Name, as the council writes it").fill("Chris Spellman")

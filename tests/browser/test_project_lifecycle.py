@@ -4,14 +4,14 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from programmes.models import Project, ProjectStage
-from tests.browser.conftest import assert_no_axe_violations, log_in
+from tests.browser.conftest import assert_no_axe_violations, follow, log_in
 
 
 def test_manager_closes_a_project_and_the_page_says_closed(page, seeded):
     project = Project.objects.filter(workstream__programme__ref="oip").order_by("pk").first()
     log_in(page, "demo-manager")
     page.goto(project.get_absolute_url())
-    page.get_by_role("link", name="Close, hold or resume").click()
+    follow(page.get_by_role("link", name="Close, hold or resume"))
     assert_no_axe_violations(page)
 
     page.get_by_label("Closed").check()

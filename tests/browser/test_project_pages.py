@@ -4,14 +4,14 @@ from its page, with the keyboard-reachable links and forms; axe-clean."""
 from playwright.sync_api import expect
 
 from programmes.models import Project
-from tests.browser.conftest import assert_no_axe_violations, log_in
+from tests.browser.conftest import assert_no_axe_violations, follow, log_in
 
 
 def test_manager_writes_the_initiation_document_and_moves_the_project(page, seeded):
     project = Project.objects.get(ref="oip-voice-recognition")
     log_in(page, "demo-manager")
     page.goto(project.get_absolute_url())
-    page.get_by_role("link", name="Edit initiation document").click()
+    follow(page.get_by_role("link", name="Edit initiation document"))
     assert_no_axe_violations(page)
 
     page.get_by_label("Objectives").fill("To handle high volume service requests by voice recognition.")
@@ -22,7 +22,7 @@ def test_manager_writes_the_initiation_document_and_moves_the_project(page, seed
     expect(initiation.get_by_text("To handle high volume service requests by voice recognition.")).to_be_visible()
     assert_no_axe_violations(page)
 
-    page.get_by_role("link", name="Move project").click()
+    follow(page.get_by_role("link", name="Move project"))
     assert_no_axe_violations(page)
     page.get_by_label("Move to workstream").select_option(label="Shared Services: Priority projects")
     page.get_by_label("Reason for the move").fill("Taken over by the Shared Services programme")
