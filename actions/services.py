@@ -5,9 +5,12 @@ the app's pages, the admin and scripts apply the same rules and record who
 made the change.
 """
 
-from django.core.exceptions import ValidationError
+from contextlib import contextmanager
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from actions.models import ActionItem, ActionUpdate, DueDateRevision, Recommendation, Status
 from core.models import RAG
@@ -30,6 +33,65 @@ def create_action(*, user, action=None, recommendations=(), **fields):
     workstream or plan section given (see ActionItem.validate_scope)."""
     action = set_fields(action or ActionItem(), fields)
     return save_accountable(action, user=user, m2m={"recommendations": recommendations})
+
+
+@transaction.atomic
+def create_actions_in_bulk(*, actions, user, reason=""):
+    """Many new actions at once, for a spreadsheet import: create_action's
+    rules, with the queries paid once rather than per action.
+
+    `actions` is a list of (unsaved action, recommendations it answers). Each
+    action's fields and clean() are checked in turn; refs are checked unique
+    in one query; the scope check runs once for each distinct set of parents
+    (section, workstream, project, recommendations), since it depends on
+    nothing else. Then the actions, their history rows (naming `user` and
+    `reason`) and their links to recommendations are inserted in batches.
+    A refusal (ValidationError, PermissionDenied) carries `.index`, the
+    position of the action to blame, and nothing is saved.
+    """
+    actions = list(actions)
+    relations = [f.name for f in ActionItem._meta.concrete_fields if f.is_relation] + ["ref"]
+    for index, (action, _) in enumerate(actions):
+        with _blaming(index):
+            action.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+    positions = {}
+    for index, (action, _) in enumerate(actions):
+        if action.ref in positions:
+            with _blaming(index):
+                raise ValidationError({"ref": f"Two new actions have the ref “{action.ref}”."})
+        positions[action.ref] = index
+    for ref in ActionItem.objects.filter(ref__in=list(positions)).values_list("ref", flat=True):
+        with _blaming(positions[ref]):
+            raise ValidationError({"ref": f"Another action already has the ref “{ref}”."})
+    checked = set()
+    for index, (action, recommendations) in enumerate(actions):
+        parents = (action.section_id, action.workstream_id, action.project_id, frozenset(r.pk for r in recommendations))
+        if parents not in checked:
+            with _blaming(index):
+                check_scope(user, action, recommendations=recommendations)
+            checked.add(parents)
+    saved = bulk_create_with_history(
+        [action for action, _ in actions], ActionItem, batch_size=500, default_user=user, default_change_reason=reason
+    )
+    links = ActionItem.recommendations.through
+    links.objects.bulk_create(
+        [
+            links(actionitem_id=action.pk, recommendation_id=recommendation.pk)
+            for action, (_, recommendations) in zip(saved, actions, strict=True)
+            for recommendation in recommendations
+        ],
+        batch_size=1000,
+    )
+    return saved
+
+
+@contextmanager
+def _blaming(index):
+    try:
+        yield
+    except (ValidationError, PermissionDenied) as error:
+        error.index = index
+        raise
 
 
 def update_action(*, action, user, expected_version, recommendations=None, **changes):

@@ -5,6 +5,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from actions import review_imports
 from actions.access import (
     ACTION_PARENTS,
     get_action_for_user,
@@ -13,12 +14,15 @@ from actions.access import (
 )
 from actions.filters import ActionFilter
 from actions.forms import ActionForm, ActionUpdateForm, RecommendationForm
+from actions.imports import ACTIONS
 from actions.models import ActionItem, Progress, Recommendation, Review, ReviewArea
 from actions.services import record_action_update
 from core.forms import add_conflict_error, add_model_errors
 from core.history import history_entries
+from core.imports import export_sheet
 from core.models import EditConflict
 from core.permissions import manages
+from core.spreadsheets import DOWNLOAD_FORMATS, download
 from core.views import edit_page
 
 PAGE_SIZE = 25
@@ -30,6 +34,8 @@ def review_list(request):
 
 def review_detail(request, ref):
     review = get_review_for_user(request, ref)
+    if (fmt := request.GET.get("download")) in DOWNLOAD_FORMATS:
+        return review_imports.review_download(review, fmt)
     programme_ids = [plan.programme_id for plan in review.action_plans.all()]
     can_add = Recommendation(area=ReviewArea(review=review)).can_be_edited_by(request.user, programme_ids)
     return render(request, "actions/review_detail.html", {"review": review, "can_add": can_add})
@@ -38,6 +44,8 @@ def review_detail(request, ref):
 def review_progress(request, ref):
     """The committee's "LEC action plan progress" table."""
     review = get_review_for_user(request, ref)
+    if (fmt := request.GET.get("download")) in DOWNLOAD_FORMATS:
+        return review_imports.progress_download(review, fmt)
     return render(request, "actions/review_progress.html", {"review": review, "categories": Progress.choices})
 
 
@@ -55,6 +63,9 @@ def recommendation_detail(request, ref):
 def action_list(request):
     actions = ActionItem.objects.select_related(*ACTION_PARENTS, "arising").with_last_update()
     filterset = ActionFilter(request.GET, queryset=actions)
+    if (fmt := request.GET.get("download")) in DOWNLOAD_FORMATS:
+        rows = ACTIONS.export_rows(filterset.qs)
+        return download(fmt, export_sheet(ACTIONS, rows), "actions")
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     # The recommendations each row answers, fetched once for the whole page.
     prefetch_related_objects(

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "actions",
     "committees",
     "workspace",
+    "exchange",
 ]
 
 # A change's reason (a project's move, "Moved from … to …: why") can be longer
@@ -199,6 +200,10 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT") or BASE_DIR / "pr
 # The largest PDF a clerk may upload as a report's appendix (its pages are
 # printed inside the pack, so every issue reads it whole).
 APPENDIX_UPLOAD_MAX_MB = envint("APPENDIX_UPLOAD_MAX_MB", 20)
+# Spreadsheet imports (exchange app): the largest file and the most rows one
+# import takes. A larger sheet is refused with a message to split it.
+IMPORT_MAX_MB = envint("IMPORT_MAX_MB", 10)
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 20_000)
 # What prints the pack and report PDFs (core/pdf.py): "chromium" (headless,
 # through Playwright), "weasyprint", or "auto": Chromium when CHROMIUM_PATH
 # exists, else WeasyPrint. Chromium is about 6x quicker on a large pack

@@ -8,5 +8,6 @@ urlpatterns = [
     path("actions/", include("actions.urls")),
     path("committees/", include("committees.urls")),
     path("public/", include("committees.public_urls")),
+    path("", include("exchange.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,7 @@ from committees.access import (
     get_report_part_for_user,
 )
 from committees.changes import changes_between, window_for
+from committees.exports import matters_arising_sheet
 from committees.forms import (
     AgendaItemForm,
     MeetingForm,
@@ -38,6 +39,7 @@ from committees.models import (
     ReportParagraph,
 )
 from core.forms import add_model_errors, crispy_helper
+from core.spreadsheets import DOWNLOAD_FORMATS, download
 from core.views import edit_page, pdf_download
 
 
@@ -124,6 +126,9 @@ def agenda_item_edit(request, pk, number):
 def matters_arising(request, pk):
     meeting = get_meeting_for_user(request, pk)
     rows = MinutedAction.objects.matters_arising_for(meeting, meeting.previous()).for_table()
+    if (fmt := request.GET.get("download")) in DOWNLOAD_FORMATS:
+        sheet = matters_arising_sheet(rows.iterator(chunk_size=2000))
+        return download(fmt, sheet, f"matters-arising-{meeting.date:%Y-%m-%d}")
     return render(request, "committees/matters_arising.html", {"meeting": meeting, "rows": rows})
 
 

@@ -43,3 +43,9 @@ class ProgrammesConfig(AppConfig):
         register_services(
             Partnership, create=services.create_partnership, update=services.update_partnership, arg="partnership"
         )
+        # The programme's spreadsheet imports (programmes.imports).
+        from core.imports import register_kind
+        from programmes.imports import KINDS
+
+        for kind in KINDS:
+            register_kind(kind)

@@ -86,6 +86,7 @@ class ProgrammeForm(VersionedModelForm):
             "due_wording",
             "rag",
             "management_summary",
+            "open_data_public",
         ]
         labels = {"due_date": "Proposed end date", "due_wording": "Proposed end date as written", "rag": "Overall RAG"}
         widgets = {"start_date": DateInput(), "due_date": DateInput()}

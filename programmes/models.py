@@ -151,6 +151,12 @@ class Programme(RefModel, Accountable):
         related_name="managed_programmes",
         help_text="Programme managers may edit everything within this programme.",
     )
+    open_data_public = models.BooleanField(
+        "publish as open data",
+        default=False,
+        help_text="Open the programme's open-data feed (its projects and published highlight reports) "
+        "to the public without a login. Otherwise only signed-in users can read it.",
+    )
     history = HistoricalRecords()
 
     objects = RefManager.from_queryset(ProgrammeQuerySet)()

@@ -2,6 +2,7 @@ from django.urls import path
 
 from programmes import (
     benefit_views,
+    export_views,
     funding_views,
     milestone_views,
     narrative_views,
@@ -65,6 +66,8 @@ urlpatterns = [
     path("narratives/<int:pk>/edit/", narrative_views.narrative_edit, name="narrative_edit"),
     path("narratives/<int:pk>/draft/", narrative_views.narrative_reopen, name="narrative_reopen"),
     path("narratives/<int:pk>/print/", narrative_views.narrative_print, name="narrative_print"),
+    # Downloads of a programme's (or, with ?project=, one project's) milestones, risks and benefits.
+    path("<slug:ref>/<slug:part>.<slug:fmt>", export_views.part_export, name="part_export"),
     path("<slug:ref>/", views.programme_detail, name="detail"),
     path("<slug:ref>/edit/", views.programme_edit, name="edit"),
     path("<slug:ref>/workstreams/new/", views.workstream_create, name="workstream_create"),

@@ -5,8 +5,10 @@ from django.shortcuts import redirect, render
 
 from core.forms import add_conflict_error, add_model_errors
 from core.history import history_entries
+from core.imports import export_sheet
 from core.models import EditConflict
 from core.permissions import manages
+from core.spreadsheets import DOWNLOAD_FORMATS, download
 from core.views import edit_page
 from programmes.access import get_programme_for_user, get_project_for_user, get_workstream_for_user
 from programmes.benefit_views import programme_savings_context, project_benefits_context
@@ -21,6 +23,7 @@ from programmes.forms import (
     WorkstreamForm,
 )
 from programmes.funding_views import project_funding_context
+from programmes.imports import PROJECTS
 from programmes.milestone_views import programme_delivery_context
 from programmes.models import Programme, Project, Workstream
 from programmes.partner_views import programme_partners_context, project_partners_context
@@ -95,6 +98,8 @@ def workstream_edit(request, ref):
 def project_list(request):
     projects = Project.objects.select_related("owner", "workstream__programme").with_last_update()
     filterset = ProjectFilter(request.GET, queryset=projects)
+    if (fmt := request.GET.get("download")) in DOWNLOAD_FORMATS:
+        return download(fmt, export_sheet(PROJECTS, filterset.qs.iterator(chunk_size=2000)), "projects")
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "programmes/project_list.html", {"filter": filterset, "page": page})
 

@@ -13,6 +13,7 @@ from django.conf import settings
 
 from core import roles
 from tests import factories
+from tests.seed_cache import restore_seed_data
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -48,6 +49,22 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def seed_data(db):
+    """The 2010 seed data (fixtures/*.json) as `manage.py load_seed_data`
+    leaves it, restored from the first real load rather than loaded again
+    (tests/seed_cache.py)."""
+    restore_seed_data()
+
+
+@pytest.fixture(autouse=True)
+def _seed_data_first(request):
+    # Seed before any other fixture adds rows: the cheap restore needs the
+    # database as it was when the real load was recorded.
+    if "seed_data" in request.fixturenames:
+        request.getfixturevalue("seed_data")
 
 
 @pytest.fixture

@@ -11,6 +11,10 @@ from core import roles
 PUBLIC = {"login", "logout", "admin:login", "admin:logout", "healthz"}
 # The papers committees publish online (tests/test_public_papers.py proves what they refuse).
 PUBLIC |= {"public:index", "public:committee", "public:pack_pdf", "public:report"}
+# The open-data feeds: open to all for programmes published as open data
+# (tests/test_open_data.py proves that the public reads nothing else there).
+PUBLIC |= {f"exchange:{name}" for name in ("open_data", "programmes_feed", "projects_feed", "reports_feed")}
+PUBLIC |= {"exchange:programme_projects_feed", "exchange:programme_reports_feed"}
 
 
 def walk(patterns, prefix="", namespace=""):

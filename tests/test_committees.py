@@ -4,7 +4,6 @@ plan progress and changes since the last meeting."""
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,8 +31,7 @@ def matter(meeting, minute, **extra):
     )
 
 
-def test_seeded_matters_arising_table_matches_the_1_june_2010_pack(client, clerk):
-    call_command("load_seed_data", verbosity=0)
+def test_seeded_matters_arising_table_matches_the_1_june_2010_pack(seed_data, client, clerk):
     meeting = Meeting.objects.get(date=datetime.date(2010, 6, 1))
     client.force_login(clerk)
     html = client.get(reverse("committees:matters_arising", args=[meeting.pk])).content.decode()

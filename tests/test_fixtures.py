@@ -142,9 +142,7 @@ def test_loading_prints_a_one_line_summary(db, capsys):
     assert capsys.readouterr().out.strip() == f"Loaded {total} objects from 16 fixtures."
 
 
-def test_seeded_texts_match_the_2010_documents(db):
-    load()
-
+def test_seeded_texts_match_the_2010_documents(seed_data):
     oip = Programme.objects.get(ref="oip")
     assert oip.management_summary.startswith("Both COE and the I&E Sub Committee have approved the creation")
     assert (oip.rag, oip.stage, oip.start_wording, oip.due_date) == (RAG.AMBER, "definition", "Oct 09", None)
@@ -218,8 +216,7 @@ def test_loading_twice_does_not_duplicate(db):
     assert counts() == first
 
 
-def test_reloading_keeps_logins_linked_to_owners(db):
-    load()
+def test_reloading_keeps_logins_linked_to_owners(seed_data):
     user = factories.make_user("demo-officer")
     team = Owner.objects.get(name="OIP Team")
     team.members.add(user)
@@ -315,10 +312,9 @@ def test_an_unreadable_fixture_is_reported_by_file(db, tmp_path):
         load(broken)
 
 
-def test_the_2010_report_is_attached_to_the_1_june_meeting_with_its_cover_sheet(db):
+def test_the_2010_report_is_attached_to_the_1_june_meeting_with_its_cover_sheet(seed_data):
     from committees.models import Meeting
 
-    call_command("load_seed_data", verbosity=0)
     meeting = Meeting.objects.get(date="2010-06-01")
     assert [str(r.period_label) for r in meeting.reports.all()] == ["22 Apr 2010 to 6 Jun 2010"]
     assert meeting.pack_item.report_number == "CEO1058"
@@ -326,11 +322,10 @@ def test_the_2010_report_is_attached_to_the_1_june_meeting_with_its_cover_sheet(
     assert meeting.pack_item.ward == "Borough wide"
 
 
-def test_reloading_does_not_undo_a_correction_of_the_2010_report(db):
+def test_reloading_does_not_undo_a_correction_of_the_2010_report(seed_data):
     from programmes.models import HighlightReport
     from programmes.services import correct_highlight_report, publish_highlight_report
 
-    call_command("load_seed_data", verbosity=0)
     original = HighlightReport.objects.get()
     correction = correct_highlight_report(report=original, user=None)
     publish_highlight_report(report=correction, user=None)

@@ -50,8 +50,8 @@ NOT_REPORTED_IN_2012 = ["oip-website-upgrade", "oip-sharepoint-review-and-strate
 
 
 @pytest.fixture
-def seeded(db):
-    call_command("load_seed_data", verbosity=0)
+def seeded(seed_data):
+    """The 2010 seeds, restored rather than loaded (tests/seed_cache.py)."""
 
 
 def pid_counts():

@@ -99,8 +99,8 @@ MINUTES = [
 
 
 @pytest.fixture
-def seeded(db):
-    call_command("load_seed_data", verbosity=0)
+def seeded(seed_data):
+    """The 2010 seeds, restored rather than loaded (tests/seed_cache.py)."""
 
 
 def june():

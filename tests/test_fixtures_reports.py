@@ -19,8 +19,8 @@ CEO1198 = (COMMITTEE, "2012-04-18", 2)
 
 
 @pytest.fixture
-def seeded(db):
-    call_command("load_seed_data", verbosity=0)
+def seeded(seed_data):
+    """The 2010 seeds, restored rather than loaded (tests/seed_cache.py)."""
 
 
 def item(key):

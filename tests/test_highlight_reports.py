@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -520,8 +519,7 @@ def test_report_page_runs_constant_queries(client, programme, manager, officer, 
 
 
 @pytest.fixture
-def seeded_report(db):
-    call_command("load_seed_data", verbosity=0)
+def seeded_report(seed_data):
     return HighlightReport.objects.get(programme__ref="oip", period_start=START, period_end=END)
 
 

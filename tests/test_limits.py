@@ -477,8 +477,7 @@ def test_a_row_at_every_limit_prints_to_pdf(client, manager, programme, workstre
     assert len(reader.pages) >= 2
 
 
-def test_rows_of_the_2010_report_keep_together_on_one_page(db):
-    load_seed_data()
+def test_rows_of_the_2010_report_keep_together_on_one_page(seed_data):
     rows = HighlightReportRow.objects.all()
     assert rows.count() == 6
     assert not any(row.taller_than_a_page for row in rows)

@@ -9,7 +9,6 @@ import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
 from django.urls import reverse
 
 from core.models import EditConflict
@@ -489,8 +488,8 @@ def test_pages_run_constant_queries(client, programme, manager, size, django_ass
 
 
 @pytest.fixture
-def seeded(db):
-    call_command("load_seed_data", verbosity=0)
+def seeded(seed_data):
+    """The 2010 seeds, restored rather than loaded (tests/seed_cache.py)."""
 
 
 # The headings of "3. COMMENTARY" in the OIP update of 18 January 2012

@@ -13,7 +13,6 @@ import re
 
 import pypdf
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -301,8 +300,8 @@ MATTERS_ARISING = ["ma-5", "ma-30", "ma-42"]  # due "June 2010"
 
 
 @pytest.fixture
-def seeded(db):
-    call_command("load_seed_data", verbosity=0)
+def seeded(seed_data):
+    """The 2010 seeds, restored rather than loaded (tests/seed_cache.py)."""
 
 
 def test_seeded_june_2010_pack_is_as_at_20_may_2010(client, clerk, seeded):

@@ -15,7 +15,6 @@ import re
 
 import pypdf
 import pytest
-from django.core.management import call_command
 
 from committees import papers
 from committees.models import Committee, Meeting
@@ -25,8 +24,8 @@ COMMITTEE = "ie-sub-committee"
 
 
 @pytest.fixture
-def seeded(db):
-    call_command("load_seed_data", verbosity=0)
+def seeded(seed_data):
+    """The 2010 seeds, restored rather than loaded (tests/seed_cache.py)."""
 
 
 def squash(text):

@@ -31,6 +31,7 @@ from committees.models import (
 from core import roles
 from core.models import RAG, Owner
 from core.scope import check_scope
+from exchange.models import ImportRun
 from programmes.models import (
     Benefit,
     BenefitRealisation,
@@ -149,6 +150,7 @@ def meetings(db):
 def snapshot():
     """Every row a write URL could change, to prove a refusal changed nothing."""
     models = [
+        ImportRun,
         Programme,
         Workstream,
         Project,
@@ -705,6 +707,12 @@ def write_attempts(ours, theirs, meetings):
     realised_data = {"financial_year": "2012/13", "amount": "9", "recorded_on": "2012-01-18", "version": 1}
     role_data = {"partner": money.partner.pk, "role": "partner", "version": 1}
     their_row = theirs.draft.rows.get()
+    their_import, _ = ImportRun.objects.get_or_create(
+        kind="actions",
+        programme=theirs.programme,
+        user=theirs.programme.managers.get(),
+        defaults={"filename": "actions.csv", "size_bytes": 1, "sha256": "0" * 64, "file": "imports/actions.csv"},
+    )
     report_rows = edit_data(ours.draft, management_summary="Edited")
     report_rows.update({"rows-0-id": their_row.pk, "rows-0-key_progress": "Rewritten"})
     new_project = {"name": "Planted", "ref": "planted", "rag": RAG.AMBER, "position": 9}
@@ -1213,6 +1221,24 @@ def write_attempts(ours, theirs, meetings):
             {"kind": "uploaded", "file": SimpleUploadedFile("paper.pdf", b"Not a PDF")},
             302,
         ),
+        "spreadsheet import into another manager's programme": (
+            "manager",
+            reverse("exchange:import_new", args=["actions"]),
+            {"target": theirs.programme.pk, "file": SimpleUploadedFile("actions.csv", b"Ref,Action\n,Planted\n")},
+            "Select a valid choice",
+        ),
+        "spreadsheet import by an officer": (
+            "officer",
+            reverse("exchange:import_new", args=["actions"]),
+            {"target": ours.programme.pk, "file": SimpleUploadedFile("actions.csv", b"Ref,Action\n,Planted\n")},
+            403,
+        ),
+        "applying another manager's import": (
+            "manager",
+            reverse("exchange:import_apply", args=[their_import.pk]),
+            {"sha256": their_import.sha256},
+            404,
+        ),
         "meeting create by a manager": (
             "manager",
             reverse("committees:meeting_create", args=[meetings.committee.ref]),
@@ -1346,6 +1372,9 @@ WRITE_ATTEMPTS = [
     "minute action create under another meeting's minute",
     "report appendix upload by a manager",
     "report appendix upload of a file that is not a PDF",
+    "spreadsheet import into another manager's programme",
+    "spreadsheet import by an officer",
+    "applying another manager's import",
     "meeting create by a manager",
     "meeting edit by a manager",
     "agenda item create by a manager",
@@ -1384,7 +1413,7 @@ def test_the_walk_covers_every_write_url(ours, theirs, meetings):
         for _, name in all_routes()
         if not name.startswith("admin:")
         and name.rsplit(":", 1)[-1].endswith(
-            ("create", "edit", "update", "publish", "correct", "contents", "issue", "retry")
+            ("create", "edit", "update", "publish", "correct", "contents", "issue", "retry", "_new", "apply")
         )
     }
     assert writes - {"programmes:create"} <= tried

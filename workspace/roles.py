@@ -59,6 +59,8 @@ ROLE_PERMISSIONS = {
             ]
             for verb in ("add", "change", "delete")
         ),
+        # Spreadsheet imports into the programmes they manage (exchange).
+        "exchange.add_importrun",
         "actions.add_actionupdate",
         "programmes.add_projectupdate",
     ],
@@ -82,7 +84,7 @@ ROLE_PERMISSIONS = {
     ADMINISTRATOR: ["*"],
 }
 
-OUR_APPS = ["core", "programmes", "actions", "committees", "workspace"]
+OUR_APPS = ["core", "programmes", "actions", "committees", "workspace", "exchange"]
 
 
 def sync_role_groups(group_model, permission_model):

@@ -6,9 +6,11 @@ import os
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from django.db import connections
 
 from core.pdf import CHROMIUM_ARGS
 from tests.conftest import IN_CI
+from tests.seed_cache import restore_seed_data
 
 CHROMIUM = "/usr/bin/chromium"
 DEMO_PASSWORD = "demo-browser-pass"
@@ -22,7 +24,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
+    # After the test database is set up, so closed before it is torn down (below).
     if not os.path.exists(CHROMIUM):
         if IN_CI:
             pytest.fail(f"CI=true but {CHROMIUM} is missing: the browser tests must run in CI")
@@ -36,6 +39,12 @@ def browser():
         )
         yield browser
         browser.close()
+        # While Playwright's event loop runs in this thread, Django keeps the
+        # thread's database connections apart from those it opened before
+        # (asgiref's Local goes by context once a loop is running), and the
+        # test database's teardown closes only those. Close these now, or
+        # PostgreSQL refuses to drop a database "being accessed by other users".
+        connections.close_all()
 
 
 @pytest.fixture
@@ -61,10 +70,18 @@ def page(new_page):
 
 @pytest.fixture
 def seeded(transactional_db, monkeypatch):
-    """The real 2010 data and the demo accounts, as `make run` sets them up."""
+    """The real 2010 data and the demo accounts, as `make run` sets them up
+    (the data restored from the session's first real load: tests/seed_cache.py)."""
     monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
-    call_command("load_seed_data", verbosity=0)
+    restore_seed_data()
     call_command("create_demo_users", stdout=io.StringIO())
+
+
+@pytest.fixture(autouse=True)
+def _seeded_first(request):
+    # Seed before any other fixture adds rows, so the seeds can be restored rather than loaded.
+    if "seeded" in request.fixturenames:
+        request.getfixturevalue("seeded")
 
 
 def log_in(page, username, password=DEMO_PASSWORD):
