@@ -45,6 +45,7 @@ def _summary(result):
             }
             for r in rows[:SHOWN]
         ],
+        "unchanged": [{"row": r.number, "label": r.label} for r in result.rows if r.outcome == "unchanged"][:SHOWN],
         "ignored_headings": result.ignored_headings,
     }
 

@@ -167,6 +167,10 @@ def test_reimporting_the_same_file_changes_nothing(manager, ready):
     again = preview(data, user=manager, target=ready)
 
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert again.preview["unchanged"] == [
+        {"row": 2, "label": "Agree the communications plan"},
+        {"row": 3, "label": "Publish the savings targets"},
+    ]
     apply(again, manager)
     assert dict(ActionItem.objects.values_list("pk", "version")) == versions
 
@@ -188,6 +192,11 @@ def test_an_exported_file_edited_in_excel_imports_back_as_exactly_that_change(cl
 
     assert (run.created, run.updated, run.unchanged) == (0, 1, 1)
     assert run.preview["rows"][0]["changes"] == [["Owner", "OIP Team", "Lorna Blackwood"], ["RAG", "Amber", "Red"]]
+    page = client.get(run.get_absolute_url()).content.decode()
+    assert "<strong>Owner</strong>: OIP Team → Lorna Blackwood" in page
+    assert "<strong>RAG</strong>: Amber → Red" in page
+    assert "1 row left unchanged (already as the file has it)" in page
+    assert "Row 2: Agree the communications plan" in page
     apply(run, manager)
     action = ActionItem.objects.get(title="Publish the savings targets")
     assert (action.rag, action.owner.name) == (RAG.RED, "Lorna Blackwood")
