@@ -3,29 +3,34 @@ from django import forms
 from django.db.models import Q
 
 from actions.models import ActionItem, Recommendation, ReviewArea, Status
-from core.filters import AccountableFilterSet
+from core.filters import AccountableFilterSet, NullsLastOrderingFilter
 from programmes.models import Programme, Project, Workstream
 
 
 class ActionFilter(AccountableFilterSet):
     q = django_filters.CharFilter(label="Search", method="search", help_text="Title, description or update notes")
     programme = django_filters.ModelChoiceFilter(
-        queryset=Programme.objects.all(), method="filter_programme", empty_label="Any programme"
+        label="Programme", queryset=Programme.objects.all(), method="filter_programme", empty_label="Any programme"
     )
     workstream = django_filters.ModelChoiceFilter(
-        queryset=Workstream.objects.all(), method="filter_workstream", empty_label="Any workstream"
+        label="Workstream", queryset=Workstream.objects.all(), method="filter_workstream", empty_label="Any workstream"
     )
-    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), empty_label="Any project")
+    project = django_filters.ModelChoiceFilter(
+        label="Project", queryset=Project.objects.all(), empty_label="Any project"
+    )
     area = django_filters.ModelChoiceFilter(
         label="Review area", queryset=ReviewArea.objects.all(), method="filter_area", empty_label="Any area"
     )
     recommendation = django_filters.ModelChoiceFilter(
+        label="Recommendation",
         field_name="recommendations",
         queryset=Recommendation.objects.select_related("area"),
         empty_label="Any recommendation",
     )
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, widget=forms.CheckboxSelectMultiple)
-    o = django_filters.OrderingFilter(
+    status = django_filters.MultipleChoiceFilter(
+        label="Status", choices=Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    o = NullsLastOrderingFilter(
         label="Sort by",
         fields=(
             ("due_date", "due"),

@@ -71,6 +71,9 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 # Demo accounts exist only for local evaluation; create_demo_users refuses to
 # run unless this is on. It follows DEBUG unless set explicitly.
 DEMO_MODE = envbool("DEMO_MODE", DEBUG)
+# Where create_demo_users keeps the password it generates (git-ignored), so
+# every `make run` prints the same one; DEMO_PASSWORD overrides it.
+DEMO_PASSWORD_FILE = Path(os.environ.get("DEMO_PASSWORD_FILE") or BASE_DIR / ".demo-password")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

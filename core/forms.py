@@ -3,6 +3,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from django.forms.models import InlineForeignKeyField
 
@@ -31,9 +32,20 @@ class OwnerChoiceField(forms.ModelChoiceField):
         super().__init__(**kwargs)
 
 
+class LoginForm(AuthenticationForm):
+    """The login form, saying what went wrong in plain words (once, in the error summary)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Your username and password didn\u2019t match. Please try again; both are case-sensitive.",
+    }
+
+
 def crispy_helper(submit_label):
     helper = FormHelper()
     helper.form_tag = False  # templates own the <form>, the CSRF token and the error summary
+    # _error_summary.html lists form-wide errors; templates/bootstrap5/errors.html then leaves them out.
+    helper.errors_in_summary = True
     helper.add_input(Submit("submit", submit_label))
     return helper
 

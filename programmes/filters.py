@@ -1,19 +1,24 @@
 import django_filters
 from django.db.models import Q
 
-from core.filters import AccountableFilterSet
+from core.filters import AccountableFilterSet, NullsLastOrderingFilter
 from programmes.models import Partner, Programme, Project, ProjectStage, ProjectStatus, Workstream
 
 
 class ProjectFilter(AccountableFilterSet):
     q = django_filters.CharFilter(label="Search", method="search", help_text="Name, description or update text")
     programme = django_filters.ModelChoiceFilter(
-        field_name="workstream__programme", queryset=Programme.objects.all(), empty_label="Any programme"
+        label="Programme",
+        field_name="workstream__programme",
+        queryset=Programme.objects.all(),
+        empty_label="Any programme",
     )
-    workstream = django_filters.ModelChoiceFilter(queryset=Workstream.objects.all(), empty_label="Any workstream")
-    stage = django_filters.ChoiceFilter(choices=ProjectStage.choices, empty_label="Any stage")
+    workstream = django_filters.ModelChoiceFilter(
+        label="Workstream", queryset=Workstream.objects.all(), empty_label="Any workstream"
+    )
+    stage = django_filters.ChoiceFilter(label="Stage", choices=ProjectStage.choices, empty_label="Any stage")
     status = django_filters.ChoiceFilter(
-        choices=ProjectStatus.choices, empty_label="Any status", method="filter_status"
+        label="Status", choices=ProjectStatus.choices, empty_label="Any status", method="filter_status"
     )
     partner = django_filters.ModelChoiceFilter(
         label="Partner",
@@ -22,7 +27,7 @@ class ProjectFilter(AccountableFilterSet):
         method="filter_partner",
         help_text="Projects it has a role on or funds",
     )
-    o = django_filters.OrderingFilter(
+    o = NullsLastOrderingFilter(
         label="Sort by",
         fields=(
             ("name", "name"),

@@ -13,6 +13,18 @@ def login_request():
     return RequestFactory().post("/login/")
 
 
+@pytest.fixture(autouse=True)
+def password_file(settings, tmp_path):
+    # Never the real .demo-password at the repository root.
+    settings.DEMO_PASSWORD_FILE = tmp_path / ".demo-password"
+    return settings.DEMO_PASSWORD_FILE
+
+
+def printed_password(out, username="demo-officer"):
+    line = next(li for li in out.splitlines() if username in li)
+    return line.split("password:")[1].split()[0]
+
+
 @pytest.fixture
 def fixture_owners(db):
     factories.make_owner("OIP Team")
@@ -53,9 +65,56 @@ def test_demo_users_can_be_created_twice(fixture_owners, capsys):
 def test_generated_password_is_printed_and_works(fixture_owners, monkeypatch, capsys):
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     call_command("create_demo_users")
-    line = next(li for li in capsys.readouterr().out.splitlines() if "demo-officer" in li)
-    password = line.split("password:")[1].split()[0]
+    password = printed_password(capsys.readouterr().out)
     assert authenticate(login_request(), username="demo-officer", password=password)
+
+
+def test_generated_password_is_kept_and_reused_on_later_runs(fixture_owners, monkeypatch, capsys, password_file):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    call_command("create_demo_users")
+    first = capsys.readouterr().out
+    password = printed_password(first)
+    assert f"password kept in {password_file}" in first
+    assert password_file.read_text().strip() == password
+    assert password_file.stat().st_mode & 0o777 == 0o600
+
+    call_command("create_demo_users")
+    assert printed_password(capsys.readouterr().out) == password
+    assert authenticate(login_request(), username="demo-manager", password=password)
+
+
+def test_demo_password_overrides_the_kept_one_without_replacing_it(fixture_owners, monkeypatch, capsys, password_file):
+    password_file.write_text("kept-demo-pass-2010\n")
+    monkeypatch.setenv("DEMO_PASSWORD", "chosen-demo-pass-2010")
+    call_command("create_demo_users")
+    out = capsys.readouterr().out
+    assert printed_password(out) == "chosen-demo-pass-2010"
+    assert "password from DEMO_PASSWORD" in out
+    assert authenticate(login_request(), username="demo-clerk", password="chosen-demo-pass-2010")
+    assert password_file.read_text() == "kept-demo-pass-2010\n"
+
+    monkeypatch.delenv("DEMO_PASSWORD")
+    call_command("create_demo_users")
+    assert printed_password(capsys.readouterr().out) == "kept-demo-pass-2010"
+    assert authenticate(login_request(), username="demo-clerk", password="kept-demo-pass-2010")
+
+
+def test_empty_kept_password_file_gets_a_new_password(fixture_owners, monkeypatch, capsys, password_file):
+    password_file.write_text("\n")
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    call_command("create_demo_users")
+    password = printed_password(capsys.readouterr().out)
+    assert len(password) >= 12
+    assert password_file.read_text().strip() == password
+
+
+def test_weak_kept_password_is_refused_and_says_how_to_fix_it(fixture_owners, monkeypatch, password_file):
+    password_file.write_text("password\n")
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    with pytest.raises(CommandError, match=r"password in .*\.demo-password is too weak.*Delete the file"):
+        call_command("create_demo_users")
+    assert not get_user_model().objects.filter(username__startswith="demo-").exists()
+    assert password_file.read_text() == "password\n"
 
 
 def test_demo_users_refused_outside_demo_mode(db, settings):

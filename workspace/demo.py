@@ -1,7 +1,10 @@
 """Demo accounts for local evaluation: one per role, clearly marked as demo,
 linked to owners from the 2010 fixtures."""
 
+import os
+import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -36,6 +39,22 @@ DEMO_ACCOUNTS = [
     DemoAccount("demo-clerk", roles.COMMITTEE_CLERK, "Clerk (demo)", owner_name="Kerry Nicholls", person=True),
     DemoAccount("demo-admin", roles.ADMINISTRATOR, "Administrator (demo)", staff=True),
 ]
+
+
+def stored_demo_password(path):
+    """The demo password kept in the file at `path`, generated and written there
+    (readable by its owner only) the first time, so that every `make run` prints
+    the same one. Deleting the file makes a new one next time."""
+    path = Path(path)
+    try:
+        password = path.read_text().strip()
+    except FileNotFoundError:
+        password = ""
+    if not password:
+        password = secrets.token_urlsafe(12)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
+            file.write(password + "\n")
+    return password
 
 
 @transaction.atomic

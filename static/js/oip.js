@@ -46,3 +46,26 @@ document.addEventListener("click", function (event) {
     poll(row, INTERVAL);
   });
 })();
+
+// After a failed submit the page opens on its error summary (#error-summary,
+// tabindex="-1"), so keyboard and screen-reader users hear what went wrong
+// first; each link in it moves focus to its field. Without this file the
+// summary is still announced (role="alert") and its links still jump.
+(function () {
+  var summary = document.getElementById("error-summary");
+  if (!summary) {
+    return;
+  }
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href^='#']");
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) {
+      return;
+    }
+    event.preventDefault();
+    var label = document.querySelector("label[for='" + field.id + "']") || field;
+    label.scrollIntoView();
+    field.focus({ preventScroll: true });
+  });
+})();
