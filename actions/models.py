@@ -234,7 +234,16 @@ class ActionItemQuerySet(AccountableQuerySet):
         return self.filter(still_open | closed_since)
 
     # What a committee's papers print of an action, read from its history as at their cut-off.
-    AS_AT_FIELDS = ["title", "description", "status", "rag", "due_date", "due_wording", "completed_on"]
+    AS_AT_FIELDS = [
+        "title",
+        "description",
+        "status",
+        "rag",
+        "due_date",
+        "due_wording",
+        "due_wording_superseded",
+        "completed_on",
+    ]
 
     def as_at(self, when):
         """The actions as they stood at `when` (an aware datetime, the papers'
@@ -275,6 +284,12 @@ class ActionItem(RefModel, Accountable):
     project = models.ForeignKey(Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     completed_on = models.DateField(null=True, blank=True, validators=[validate_sensible_date])
+    # Set when an update moved the due date but left the wording, which then no
+    # longer matches it: the wording is kept (and on the DueDateRevision) but
+    # shown as what it was, e.g. “31 July 2010 (revised; was “mid-April”)”.
+    due_wording_superseded = models.BooleanField(
+        default=False, editable=False, help_text="The deadline as written predates a revised due date."
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
 
@@ -366,6 +381,11 @@ class ActionItem(RefModel, Accountable):
         committees.MinutedAction (committees sit above action plans); pages
         that show it join it as `arising`."""
         return getattr(self, "arising", None)
+
+    @property
+    def current_due_wording(self):
+        """The deadline as written, unless a revised due date superseded it."""
+        return "" if self.due_wording_superseded else self.due_wording
 
     @property
     def original_due_date(self):
@@ -491,6 +511,8 @@ class DueDateRevision(models.Model):
     # would stop anyone correcting a due date stored before dates were bounded.
     old_date = models.DateField(null=True, blank=True)
     new_date = models.DateField(null=True, blank=True, validators=[validate_sensible_date])
+    # The deadline as written that matched `old_date` and that this revision left behind.
+    old_wording = models.CharField("deadline as written before", max_length=300, blank=True)
     reason = LimitedTextField(max_length=REASON_LIMIT)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

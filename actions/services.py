@@ -97,8 +97,13 @@ def _blaming(index):
 def update_action(*, action, user, expected_version, recommendations=None, **changes):
     """Change an action; `recommendations`, if given, replaces those it answers.
     Its RAG and status usually change through record_action_update instead,
-    which keeps a note of why."""
+    which keeps a note of why. New deadline wording is current again; a new
+    date under the old wording supersedes it (as record_action_update does)."""
     m2m = {"recommendations": recommendations} if recommendations is not None else {}
+    if "due_wording" in changes and changes["due_wording"] != action.due_wording:
+        changes["due_wording_superseded"] = False
+    elif "due_date" in changes and changes["due_date"] != action.due_date and action.due_wording:
+        changes["due_wording_superseded"] = True
     return save_accountable(set_fields(action, changes), user=user, expected_version=expected_version, m2m=m2m)
 
 
@@ -157,9 +162,18 @@ def record_action_update(
     )
     revisions = []
     if due_date != due_before:
+        # The wording matched the old date: keep it on the revision, and show it
+        # on the action as superseded rather than under a date it no longer fits.
+        old_wording = "" if action.due_wording_superseded else action.due_wording
+        action.due_wording_superseded = bool(action.due_wording)
         revisions.append(
             DueDateRevision(
-                action=action, old_date=due_before, new_date=due_date, reason=due_change_reason, changed_by=user
+                action=action,
+                old_date=due_before,
+                new_date=due_date,
+                old_wording=old_wording,
+                reason=due_change_reason,
+                changed_by=user,
             )
         )
     full_clean_together(action, update, *revisions)

@@ -13,6 +13,8 @@ from committees import issuing
 from committees.access import get_issued_pack_for_user, get_meeting_for_user
 from committees.models import IssuedPack, Meeting
 
+NOT_CONFIRMED = "Not issued: tick the box to confirm that you understand an issued pack cannot be changed or withdrawn."
+
 
 @require_POST
 def pack_issue(request, pk):
@@ -20,6 +22,9 @@ def pack_issue(request, pk):
     part = request.POST.get("part", IssuedPack.Part.PUBLIC)
     if part not in IssuedPack.Part.values:
         messages.error(request, "Choose which part of the papers to issue: Part 1 (public) or Part 2 (exempt).")
+        return redirect("committees:issued", meeting.pk)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, NOT_CONFIRMED)
         return redirect("committees:issued", meeting.pk)
     try:
         pack = issuing.request_issue(meeting=meeting, part=part, user=request.user)

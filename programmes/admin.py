@@ -210,7 +210,17 @@ class HighlightReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("programme", ("period_start", "period_end"), ("status", "version_number"))}),
         ("Header", {"fields": HighlightReport.HEADER_FIELDS}),
-        ("Publication", {"fields": (("published_at", "published_by"), "supersedes", ("created_at", "created_by"))}),
+        (
+            "Publication",
+            {
+                "fields": (
+                    ("published_at", "published_by"),
+                    "supersedes",
+                    "correction_reason",
+                    ("created_at", "created_by"),
+                )
+            },
+        ),
     )
     readonly_fields = (
         "programme",
@@ -221,6 +231,7 @@ class HighlightReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "published_at",
         "published_by",
         "supersedes",
+        "correction_reason",
         "created_at",
         "created_by",
     )

@@ -1,6 +1,7 @@
 """Programmes → workstreams → projects, their periodic updates, and the
 highlight reports drafted from them."""
 
+import calendar
 import datetime
 from typing import NamedTuple
 
@@ -183,6 +184,13 @@ class Programme(RefModel, Accountable):
             raise ValidationError({"due_date": "The proposed end date cannot be before the start date."})
 
 
+class ShownRAG(NamedTuple):
+    """A RAG to show and, when it is not the item's own rating, why (in words)."""
+
+    rag: str
+    source: str
+
+
 class Workstream(RefModel, Accountable):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="workstreams")
     name = models.CharField(max_length=200)
@@ -207,6 +215,26 @@ class Workstream(RefModel, Accountable):
 
     def get_absolute_url(self):
         return f"{self.programme.get_absolute_url()}#workstream-{self.ref}"
+
+    @property
+    def rag_shown(self):
+        """The RAG to show for the workstream, and where it came from: its own
+        rating if it has one, else rolled up from its own projects (the worst
+        open one's by RAG.severity; Complete once all are complete or closed),
+        else Not yet rated with the reason. Reads `projects.all()`, so prefetch
+        them (ProgrammeQuerySet.with_structure) to keep a page's queries constant."""
+        if self.rag and self.rag != RAG.NOT_RATED:
+            return ShownRAG(self.rag, "")
+        projects = list(self.projects.all())
+        if not projects:
+            return ShownRAG(RAG.NOT_RATED, "No projects yet")
+        still_open = [project for project in projects if not (project.is_complete or project.is_closed)]
+        if not still_open:
+            return ShownRAG(RAG.COMPLETE, "All its projects are complete")
+        worst = _worst_rag(project.rag for project in still_open)
+        if worst == RAG.NOT_RATED:
+            return ShownRAG(RAG.NOT_RATED, "Its projects are not yet rated")
+        return ShownRAG(worst, "From its projects")
 
     def can_be_edited_by(self, user):
         return manages(user, self.programme_id, "programmes.change_workstream")
@@ -588,6 +616,36 @@ def _worst_rag(ratings):
     return min(rated, key=RAG.severity) if rated else RAG.NOT_RATED
 
 
+def _day_after_period(report):
+    """The day after `report`'s period, if it has one a report may start on."""
+    if report is None or not is_sensible_date(report.period_end):
+        return None
+    following = report.period_end + datetime.timedelta(days=1)
+    return following if is_sensible_date(following) else None
+
+
+def _month_end(year, month):
+    """The last day of a month, counting months past December into later years."""
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _period_like(last, start):
+    """The last day of a period from `start` as long as `last`'s: whole
+    calendar months stay whole months (a quarter follows a quarter), any
+    other period keeps its number of days."""
+    if last.period_start.day == 1 and last.period_end == _month_end(last.period_end.year, last.period_end.month):
+        months = (last.period_end.year - last.period_start.year) * 12 + last.period_end.month - last.period_start.month
+        return _month_end(start.year, start.month + months)
+    return start + (last.period_end - last.period_start)
+
+
+def _month_after(start):
+    """The day before the same day next month (1 Jun to 30 Jun, 7 Jun to 6 Jul)."""
+    end = _month_end(start.year, start.month + 1)
+    return end.replace(day=start.day) - datetime.timedelta(days=1) if start.day <= end.day else end
+
+
 class HighlightReportQuerySet(models.QuerySet):
     def ensure_draft(self, pk):
         """Refuse to change report `pk` (or one of its rows) unless it is still
@@ -614,11 +672,11 @@ class HighlightReportQuerySet(models.QuerySet):
         """The day after the last published period, where there is one and it
         is a date a report may start on (a period stored before dates were
         bounded may end on 31 Dec 9999, which has no day after)."""
-        last = self.published().filter(programme=programme).order_by("-period_end").first()
-        if last is None or not is_sensible_date(last.period_end):
-            return None
-        following = last.period_end + datetime.timedelta(days=1)
-        return following if is_sensible_date(following) else None
+        return _day_after_period(self.last_published(programme))
+
+    def last_published(self, programme):
+        """The published report whose period ends last: the one a new report follows."""
+        return self.published().filter(programme=programme).order_by("-period_end", "-period_start").first()
 
     def for_display(self):
         """Everything a report page prints, in a fixed number of queries."""
@@ -715,6 +773,12 @@ class HighlightReport(models.Model):
         related_name="corrections",
         help_text="The published version this one replaced.",
     )
+    correction_reason = LimitedTextField(
+        blank=True,
+        max_length=REASON_LIMIT,
+        max_lines=REPORT_LINES,
+        help_text="Why this version corrects the published one, printed on it. Blank on a first version.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -754,6 +818,21 @@ class HighlightReport(models.Model):
     def __str__(self):
         return f"{self.title}, {self.period_label} (version {self.version_number})"
 
+    def corrected_report(self):
+        """The published version this correction replaces (or will replace,
+        while it is a draft); None for a report that corrects nothing."""
+        if not self.correction_reason:
+            return None
+        if self.supersedes_id:
+            return self.supersedes
+        return (
+            HighlightReport.objects.for_period(self.programme_id, self.period_start, self.period_end)
+            .exclude(pk=self.pk)
+            .filter(status__in=[self.Status.PUBLISHED, self.Status.SUPERSEDED], version_number__lt=self.version_number)
+            .order_by("-version_number")
+            .first()
+        )
+
     def get_absolute_url(self):
         return reverse("programmes:report", args=[self.pk])
 
@@ -783,6 +862,24 @@ class HighlightReport(models.Model):
     def latest_period_end(today=None):
         """The last day a reporting period started today may end on."""
         return (today or timezone.localdate()) + REPORT_PERIOD_MARGIN
+
+    @classmethod
+    def period_after(cls, last, today=None):
+        """The (start, end) period offered for the report after `last` (the
+        last published one, or None): from the day after its period, as long
+        as it (else a month), ending no later than a period started today may.
+        With nothing to follow, no start is offered and the period ends today."""
+        today = today or timezone.localdate()
+        start = _day_after_period(last)
+        if start is None:
+            return None, today
+        try:
+            end = _period_like(last, start)
+        except (OverflowError, ValueError):  # a stored period too long to repeat
+            end = None
+        if end is None or not is_sensible_date(end):
+            end = _month_after(start)
+        return start, max(start, min(end, cls.latest_period_end(today)))
 
     def clean(self):
         if self.period_start and self.period_end and self.period_start > self.period_end:

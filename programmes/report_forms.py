@@ -1,7 +1,6 @@
 """Forms for starting and editing a highlight report."""
 
 from django import forms
-from django.utils import timezone
 
 from core.forms import DateInput, ScopedModelForm, crispy_helper
 from core.validators import validate_sensible_date
@@ -15,13 +14,29 @@ class StartReportForm(forms.Form):
     period_end = forms.DateField(
         label="Reporting period to",
         widget=DateInput(),
-        initial=timezone.localdate,
         validators=[validate_sensible_date],
         help_text=HighlightReport._meta.get_field("period_end").help_text,
     )
 
-    def __init__(self, *args, **kwargs):
+    # Hidden until the period chosen is one already published; then shown,
+    # unticked, with the warning, so a new version is never drafted by accident.
+    new_version = forms.BooleanField(
+        label="Yes, draft a new version of that period", required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        """Offers the period after `programme`'s last published report (see
+        HighlightReport.period_after), saying which period that was."""
+        self.programme = programme
+        last = HighlightReport.objects.last_published(programme)
+        start, end = HighlightReport.period_after(last)
+        kwargs.setdefault("initial", {"period_start": start, "period_end": end})
         super().__init__(*args, **kwargs)
+        if last is not None:
+            self.fields["period_start"].help_text = (
+                f"The last published report covered {last.period_label}; this one starts the day after, "
+                "unless you change it."
+            )
         self.helper = crispy_helper("Draft the report")
 
     def clean(self):
@@ -29,7 +44,46 @@ class StartReportForm(forms.Form):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and start > end:
             self.add_error("period_end", "The reporting period cannot end before it starts.")
+        elif start and end and not data.get("new_version"):
+            published = HighlightReport.objects.published().for_period(self.programme, start, end).first()
+            if published is not None:
+                self.fields["new_version"].widget = forms.CheckboxInput()
+                self.add_error(
+                    "new_version",
+                    f"The report for {published.period_label} is already published (version "
+                    f"{published.version_number}). Tick this box to draft a new version of it, which replaces "
+                    "the published one when you publish it, or choose another period.",
+                )
         return data
+
+
+class PublishReportForm(forms.Form):
+    """Publishing cannot be undone: the manager ticks that they know it."""
+
+    confirm = forms.BooleanField(
+        label="I understand that publishing freezes this version: it is what the committee sees, "
+        "and it can no longer be changed (only corrected by a new version).",
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        error_messages={"required": "Not published: tick the box to confirm that you want to publish this version."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = crispy_helper("Publish")
+
+
+class CorrectReportForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for the correction",
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control mb-1"}),
+        max_length=HighlightReport._meta.get_field("correction_reason").max_length,
+        help_text="Printed on the new version, e.g. “The RAG of the Libraries project was Amber, not Green.”",
+        error_messages={"required": "Say why the report is being corrected: the reason prints on the new version."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = crispy_helper("Draft a correction")
 
 
 class HighlightReportForm(ScopedModelForm):

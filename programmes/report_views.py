@@ -18,7 +18,13 @@ from core.models import RAG
 from core.views import pdf_download
 from programmes.access import get_programme_for_user, get_report_for_user
 from programmes.models import HighlightReport, Project, ReportIsPublished
-from programmes.report_forms import HighlightReportForm, HighlightReportRowFormSet, StartReportForm
+from programmes.report_forms import (
+    CorrectReportForm,
+    HighlightReportForm,
+    HighlightReportRowFormSet,
+    PublishReportForm,
+    StartReportForm,
+)
 from programmes.services import (
     copy_report_sections,
     correct_highlight_report,
@@ -40,7 +46,11 @@ def _load_sections(report):
 
 def _print_context(request, report):
     _load_sections(report)
-    return {"report": report, "can_edit": report.programme.can_be_edited_by(request.user)}
+    return {
+        "report": report,
+        "can_edit": report.programme.can_be_edited_by(request.user),
+        "corrected": report.corrected_report(),
+    }
 
 
 def report_list(request, ref):
@@ -55,15 +65,16 @@ def report_list(request, ref):
 
 def report_create(request, ref):
     programme = get_programme_for_user(request, ref, for_edit=True)
-    initial = {"period_start": HighlightReport.objects.next_period_start(programme), "period_end": timezone.localdate()}
-    form = StartReportForm(request.POST or None, initial=initial)
+    form = StartReportForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
+        period = {name: form.cleaned_data[name] for name in ("period_start", "period_end")}
         try:
-            report = draft_highlight_report(programme=programme, user=request.user, **form.cleaned_data)
+            report = draft_highlight_report(programme=programme, user=request.user, **period)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Drafted from the latest project updates: check the wording, then publish.")
+            drafted = f"Version {report.version_number} drafted" if report.version_number > 1 else "Drafted"
+            messages.success(request, f"{drafted} from the latest project updates: check the wording, then publish.")
             return redirect("programmes:report_edit", report.pk)
     return render(
         request,
@@ -78,7 +89,18 @@ def report_create(request, ref):
 
 def report_detail(request, pk):
     report = get_report_for_user(request, pk)
-    return render(request, "programmes/highlight_report_detail.html", _print_context(request, report))
+    context = _print_context(request, report)
+    if context["can_edit"]:
+        context.update(publish_form=PublishReportForm(auto_id="publish-%s"), correct_form=CorrectReportForm())
+    return render(request, "programmes/highlight_report_detail.html", context)
+
+
+def _confirm_page(request, report, *, form, title, explanation):
+    """Where a publish or correction the form on the report page did not
+    confirm lands: nothing was done, the error says why, and the same form
+    is offered again."""
+    context = {"report": report, "form": form, "title": title, "explanation": explanation}
+    return render(request, "programmes/highlight_report_confirm.html", context, status=400)
 
 
 def report_edit(request, pk):
@@ -137,6 +159,16 @@ def report_row_remove(request, pk, row_pk):
 @require_POST
 def report_publish(request, pk):
     report = get_report_for_user(request, pk, for_edit=True)
+    form = PublishReportForm(request.POST, auto_id="publish-%s")
+    if report.is_draft and not form.is_valid():
+        explanation = (
+            f"Publishing freezes version {report.version_number} as it is now: it becomes what the committee "
+            "sees, and it can no longer be changed. A mistake found later needs a correction, a new version "
+            "printed with its reason."
+        )
+        return _confirm_page(
+            request, report, form=form, title=f"Publish version {report.version_number}?", explanation=explanation
+        )
     try:
         publish_highlight_report(report=report, user=request.user)
     except ReportIsPublished as refused:
@@ -152,13 +184,32 @@ def report_publish(request, pk):
 @require_POST
 def report_correct(request, pk):
     report = get_report_for_user(request, pk, for_edit=True)
-    try:
-        correction = correct_highlight_report(report=report, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(report)
-    messages.success(request, f"Version {correction.version_number} drafted as a copy: correct it, then publish.")
-    return redirect("programmes:report_edit", correction.pk)
+    form = CorrectReportForm(request.POST)
+    if form.is_valid() or report.status != HighlightReport.Status.PUBLISHED:
+        try:
+            reason = form.cleaned_data.get("reason", "")
+            correction = correct_highlight_report(report=report, user=request.user, reason=reason)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            if "correction_reason" not in errors:
+                messages.error(request, " ".join(error.messages))
+                return redirect(report)
+            form.add_error("reason", errors.pop("correction_reason"))
+            for others in errors.values():
+                form.add_error(None, others)
+        else:
+            messages.success(
+                request, f"Version {correction.version_number} drafted as a copy: correct it, then publish."
+            )
+            return redirect("programmes:report_edit", correction.pk)
+    explanation = (
+        f"A correction is a new draft version, copied from version {report.version_number}, to put right and "
+        f"publish in its place. Version {report.version_number} stays on record as it was presented. "
+        "The reason prints on the new version."
+    )
+    return _confirm_page(
+        request, report, form=form, title=f"Correct version {report.version_number}", explanation=explanation
+    )
 
 
 def report_print(request, pk):

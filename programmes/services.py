@@ -258,12 +258,20 @@ def publish_highlight_report(*, report, user):
     return report
 
 
+CORRECTION_REASON_REQUIRED = "Say why the report is being corrected: the reason prints on the new version."
+
+
 @transaction.atomic
-def correct_highlight_report(*, report, user):
+def correct_highlight_report(*, report, user, reason):
     """A new draft version of a published report, with its header and rows
-    copied, for the manager to correct and publish in its place."""
+    copied, for the manager to correct and publish in its place. The `reason`
+    is required: it prints on the new version, since the committee may
+    already have read the old one."""
     if report.status != HighlightReport.Status.PUBLISHED:
         raise ValidationError("Only the published version of a report can be corrected.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"correction_reason": CORRECTION_REASON_REQUIRED})
     correction = HighlightReport(
         programme_id=report.programme_id,
         period_start=report.period_start,
@@ -273,10 +281,11 @@ def correct_highlight_report(*, report, user):
         as_at=report.as_at,
         include_benefits=report.include_benefits,
         include_milestones=report.include_milestones,
+        correction_reason=reason,
         **{field: getattr(report, field) for field in HighlightReport.HEADER_FIELDS},
     )
     check_scope(user, correction)
-    _full_clean_copy(correction, f"Version {report.version_number}")
+    _full_clean_copy(correction, f"Version {report.version_number}", typed=("correction_reason",))
     correction.save()
     copied = ("position", "workstream_name", "project_name", "project_id", "key_progress", "risks_issues")
     copied += ("next_tasks", "rag", "previous_rag")

@@ -327,7 +327,7 @@ def test_reloading_does_not_undo_a_correction_of_the_2010_report(seed_data):
     from programmes.services import correct_highlight_report, publish_highlight_report
 
     original = HighlightReport.objects.get()
-    correction = correct_highlight_report(report=original, user=None)
+    correction = correct_highlight_report(report=original, user=None, reason="A row was out of date.")
     publish_highlight_report(report=correction, user=None)
     call_command("load_seed_data", verbosity=0)
     original.refresh_from_db()

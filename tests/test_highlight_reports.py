@@ -227,7 +227,7 @@ def test_edit_page_refuses_a_published_report(client, programme, projects, manag
 
 def test_correcting_makes_version_2_and_publishing_it_supersedes_version_1(client, programme, projects, manager, clerk):
     first = published(programme, manager)
-    second = correct_highlight_report(report=first, user=manager)
+    second = correct_highlight_report(report=first, user=manager, reason="A row was out of date.")
     assert (second.version_number, second.status) == (2, HighlightReport.Status.DRAFT)
     assert [r.key_progress for r in second.rows.all()] == [r.key_progress for r in first.rows.all()]
     row = second.rows.get(project=projects[1])
@@ -252,7 +252,7 @@ def test_correcting_makes_version_2_and_publishing_it_supersedes_version_1(clien
 
 def test_only_a_published_report_can_be_corrected(programme, projects, manager):
     with pytest.raises(Exception, match="Only the published version"):
-        correct_highlight_report(report=draft(programme, manager), user=manager)
+        correct_highlight_report(report=draft(programme, manager), user=manager, reason="A row was out of date.")
 
 
 # --- Direction of travel -------------------------------------------------------------------
@@ -356,8 +356,12 @@ def write_requests(programme, manager):
             edit_data(report, management_summary="Edited by the manager."),
             edited,
         ),
-        "publish": (reverse("programmes:report_publish", args=[report.pk]), {}, was_published),
-        "correct": (reverse("programmes:report_correct", args=[other.pk]), {}, corrected),
+        "publish": (reverse("programmes:report_publish", args=[report.pk]), {"confirm": "on"}, was_published),
+        "correct": (
+            reverse("programmes:report_correct", args=[other.pk]),
+            {"reason": "The Libraries row was out of date."},
+            corrected,
+        ),
     }
 
 
@@ -507,7 +511,9 @@ def test_report_page_runs_constant_queries(client, programme, manager, officer, 
         project = factories.make_project(workstreams[i % 3], rag=[RAG.RED, RAG.AMBER, RAG.GREEN][i % 3])
         factories.make_project_update(project)
     first = published(programme, manager)
-    report = publish_highlight_report(report=correct_highlight_report(report=first, user=manager), user=manager)
+    report = publish_highlight_report(
+        report=correct_highlight_report(report=first, user=manager, reason="A row was out of date."), user=manager
+    )
     client.force_login(officer)
     with django_assert_num_queries(8):
         response = client.get(report.get_absolute_url())
@@ -701,7 +707,9 @@ def test_xlsx_runs_constant_queries(client, programme, manager, officer, size, d
         project = factories.make_project(workstreams[i % 3], rag=[RAG.RED, RAG.AMBER, RAG.GREEN][i % 3])
         factories.make_project_update(project)
     first = published(programme, manager)
-    report = publish_highlight_report(report=correct_highlight_report(report=first, user=manager), user=manager)
+    report = publish_highlight_report(
+        report=correct_highlight_report(report=first, user=manager, reason="A row was out of date."), user=manager
+    )
     client.force_login(officer)
     with django_assert_num_queries(5):
         response = client.get(reverse("programmes:report_xlsx", args=[report.pk]))

@@ -66,7 +66,9 @@ def stored_files(root):
 
 def issue(client, meeting, django_capture_on_commit_callbacks, part="public"):
     with django_capture_on_commit_callbacks(execute=True):
-        return client.post(reverse("committees:pack_issue", args=[meeting.pk]), {"part": part}, follow=True)
+        return client.post(
+            reverse("committees:pack_issue", args=[meeting.pk]), {"part": part, "confirm": "yes"}, follow=True
+        )
 
 
 def issued_pack(meeting, **kwargs):
@@ -206,7 +208,9 @@ def test_the_exempt_pack_holds_the_exempt_papers_and_the_public_pack_does_not(cl
 
 def test_an_exempt_pack_without_exempt_items_is_refused(client, clerk, meeting):
     client.force_login(clerk)
-    response = client.post(reverse("committees:pack_issue", args=[meeting.pk]), {"part": "exempt"}, follow=True)
+    response = client.post(
+        reverse("committees:pack_issue", args=[meeting.pk]), {"part": "exempt", "confirm": "yes"}, follow=True
+    )
     assert (
         "This meeting has no Part 2 (exempt) items, so there is no exempt pack to issue." in response.content.decode()
     )
@@ -215,7 +219,9 @@ def test_an_exempt_pack_without_exempt_items_is_refused(client, clerk, meeting):
 
 def test_an_unknown_part_is_refused_with_a_message(client, clerk, meeting):
     client.force_login(clerk)
-    response = client.post(reverse("committees:pack_issue", args=[meeting.pk]), {"part": "secret"}, follow=True)
+    response = client.post(
+        reverse("committees:pack_issue", args=[meeting.pk]), {"part": "secret", "confirm": "yes"}, follow=True
+    )
     assert "Choose which part of the papers to issue" in response.content.decode()
     assert not IssuedPack.objects.exists()
 

@@ -302,7 +302,9 @@ def test_correcting_a_report_whose_period_is_out_of_range_says_why(client, manag
     )
     HighlightReport.objects.filter(pk=report.pk).update(period_end=datetime.date.max)
     client.force_login(manager)
-    response = client.post(reverse("programmes:report_correct", args=[report.pk]), follow=True)
+    response = client.post(
+        reverse("programmes:report_correct", args=[report.pk]), {"reason": "The period was wrong."}, follow=True
+    )
     assert f"Version 1, reporting period to: {DATE_MESSAGE}" in response.content.decode()
     assert HighlightReport.objects.count() == 1
 
@@ -433,7 +435,7 @@ def test_correcting_checks_each_copied_row(client, manager, programme, project):
     )
     HighlightReportRow.objects.filter(report=report).update(risks_issues="x" * (NARRATIVE_LIMIT + 1))
     with pytest.raises(ValidationError) as refused_:
-        correct_highlight_report(report=report, user=manager)
+        correct_highlight_report(report=report, user=manager, reason="A row was out of date.")
     assert "Version 1, the row for “Voice Recognition”, risks and issues" in " ".join(refused_.value.messages)
     assert HighlightReport.objects.count() == 1
 

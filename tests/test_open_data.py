@@ -189,7 +189,7 @@ def test_anonymous_sees_published_reports_of_published_programmes_only_never_dra
 
 
 def test_a_superseded_version_leaves_the_feed_for_its_correction(client, public, manager):
-    correction = correct_highlight_report(report=public["report"], user=manager)
+    correction = correct_highlight_report(report=public["report"], user=manager, reason="A row was out of date.")
     publish_highlight_report(report=correction, user=manager)
     data = get_json(client, "reports_json")
     assert [report["version_number"] for report in data["highlight_reports"]] == [2]

@@ -241,7 +241,7 @@ def test_a_correction_copies_the_sections_and_the_as_at_date(manager, programme,
     report.as_at = datetime.date(2012, 1, 18)
     report.save()
     published = publish_highlight_report(report=report, user=manager)
-    correction = correct_highlight_report(report=published, user=manager)
+    correction = correct_highlight_report(report=published, user=manager, reason="A row was out of date.")
     assert correction.as_at == datetime.date(2012, 1, 18)
     assert (correction.include_benefits, correction.include_milestones) == (True, True)
     assert list(correction.benefits.values_list("target", flat=True)) == [

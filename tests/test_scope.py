@@ -502,7 +502,7 @@ def test_services_refuse_another_programmes_reports(manager, ours, theirs):
     with pytest.raises(PermissionDenied):
         publish_highlight_report(report=theirs.draft, user=manager)
     with pytest.raises(PermissionDenied):
-        correct_highlight_report(report=theirs.published, user=manager)
+        correct_highlight_report(report=theirs.published, user=manager, reason="A row was out of date.")
     assert snapshot() == before
 
 
@@ -554,7 +554,8 @@ def test_pack_takes_only_published_reports_and_its_own_agenda_items(clerk, ours,
 def test_a_report_attached_before_it_was_superseded_may_stay_in_the_pack(clerk, manager, ours, meetings):
     meetings.june.reports.add(ours.published)
     correction = publish_highlight_report(
-        report=correct_highlight_report(report=ours.published, user=manager), user=manager
+        report=correct_highlight_report(report=ours.published, user=manager, reason="A row was out of date."),
+        user=manager,
     )
     ours.published.refresh_from_db()
     assert ours.published.status == HighlightReport.Status.SUPERSEDED

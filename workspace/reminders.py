@@ -131,7 +131,8 @@ def _collect_digests(today):
             title=kind.title(item),
             owner=owner.name,
             due_date=item.due_date,
-            due_wording=item.due_wording,
+            # A revised date supersedes the old wording (actions.ActionItem.current_due_wording).
+            due_wording=getattr(item, "current_due_wording", item.due_wording),
             rag=item.get_rag_display(),
             overdue=item.due_date < today,
             url=absolute_update_url(item, kind),

@@ -43,6 +43,7 @@ def test_clerk_builds_and_issues_the_april_2012_pack(seeded, page, settings, tmp
 
     page.goto(april.get_absolute_url())
     page.get_by_label("Part 1 (public)").check()
+    page.get_by_label("I understand that").check()
     page.get_by_role("button", name="Issue the pack").click()
     row = page.get_by_role("row").filter(has_text="Version 1")
     expect(row).to_contain_text("Queued")

@@ -116,6 +116,7 @@ def manager_publishes_report(page):
     row = page.locator("tr.report-row").filter(has_text="Voice Recognition")
     expect(row).to_contain_text(FRESH_PROGRESS)
     expect(row.locator(".rag")).to_have_text("Green")
+    page.get_by_label("I understand that").check()
     page.get_by_role("button", name="Publish version 1").click()
 
     expect(page.get_by_role("status").filter(has_text="Version 1 published")).to_be_visible()

@@ -22,6 +22,7 @@ def test_clerk_issues_the_pack_and_downloads_the_stored_file(seeded, page, setti
     assert_no_axe_violations(page)
 
     page.get_by_label("Part 1 (public)").check()
+    page.get_by_label("I understand that").check()
     page.get_by_role("button", name="Issue the pack").click()
     expect(
         page.get_by_text("Version 1 of the Part 1 (public) pack is being generated in the background.")
