@@ -214,10 +214,7 @@ class ActionKind(ImportKind):
         return lookups["by_title"].get(values["Action"].casefold().strip())
 
     def new(self, values, lookups, programme):
-        action = ActionItem()
-        if values.get("Ref"):
-            action.ref = values["Ref"]
-        return action
+        return ActionItem()
 
     def derive(self, values):
         deadline_from_wording(values)

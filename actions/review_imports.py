@@ -172,10 +172,7 @@ class AreaRowsKind(ImportKind):
         return found
 
     def new(self, values, lookups, review):
-        item = self.model(area=values["Area"])
-        if values.get("Ref"):
-            item.ref = values["Ref"]
-        return item
+        return self.model(area=values["Area"])
 
     def label(self, item):
         return f"{self.item_noun.capitalize()} {self.number(item.area, item.number)}"

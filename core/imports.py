@@ -590,6 +590,8 @@ def _apply(kind, item, values, lookups, target, number):
     creating = item is None
     if creating:
         item = kind.new(values, lookups, target)
+        if values.get("Ref") and hasattr(item, "ref"):
+            item.ref = values["Ref"]  # a new row keeps the ref the sheet gives it
     fingerprint = kind.fingerprint(item)
     changes, m2m = [], {}
     for column in kind.columns:

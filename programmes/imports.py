@@ -165,9 +165,18 @@ class ProgrammeKind(ImportKind):
 
     target_noun = "programme"
     perm = ""
+    programme_lookup = "project__workstream__programme"  # from an exported item to its programme
 
     def targets(self, user):
         return programme_targets(user, self.perm)
+
+    def export_items(self):
+        """Every item of the kind, with what its export columns show."""
+        raise NotImplementedError
+
+    def export_queryset(self, target=None):
+        items = self.export_items()
+        return items.filter(**{self.programme_lookup: target}) if target is not None else items
 
 
 PROJECT_COLUMN = Column(
@@ -213,6 +222,7 @@ def workstream_or_new(value, lookups):
 class ProjectKind(ProgrammeKind):
     slug = "workstreams-projects"
     position = 5
+    programme_lookup = "workstream__programme"
     title = "Workstreams and projects"
     noun = "project"
     sheet_name = "Projects"
@@ -366,10 +376,7 @@ class ProjectKind(ProgrammeKind):
         workstream = values["Workstream"]
         group = workstream.pk or id(workstream)
         position = next_position(lookups, group, lookups["last_positions"].get(workstream.pk, 0))
-        project = Project(workstream=workstream, position=position)
-        if values.get("Ref"):
-            project.ref = values["Ref"]
-        return project
+        return Project(workstream=workstream, position=position)
 
     def save(self, project, m2m, *, user, expected_version):
         workstream = project.workstream
@@ -384,9 +391,8 @@ class ProjectKind(ProgrammeKind):
             return services.create_project(user=user, project=project)
         return services.update_project(project=project, user=user, expected_version=expected_version)
 
-    def export_queryset(self, target=None):
-        projects = Project.objects.select_related("owner", "workstream__programme").with_last_update()
-        return projects.filter(workstream__programme=target) if target is not None else projects
+    def export_items(self):
+        return Project.objects.select_related("owner", "workstream__programme").with_last_update()
 
 
 # --- Milestones ------------------------------------------------------------------
@@ -506,14 +512,10 @@ class MilestoneKind(ProgrammeKind):
     def new(self, values, lookups, programme):
         project = values["Project"]
         position = next_position(lookups, project.pk, lookups["last_positions"].get(project.pk, 0))
-        milestone = Milestone(project=project, position=position)
-        if values.get("Ref"):
-            milestone.ref = values["Ref"]
-        return milestone
+        return Milestone(project=project, position=position)
 
-    def export_queryset(self, target=None):
-        milestones = Milestone.objects.select_related("owner", "project")
-        return milestones.filter(project__workstream__programme=target) if target is not None else milestones
+    def export_items(self):
+        return Milestone.objects.select_related("owner", "project")
 
 
 # --- The risk log ------------------------------------------------------------------
@@ -641,14 +643,10 @@ class RiskKindSheet(ProgrammeKind):
         return None
 
     def new(self, values, lookups, programme):
-        risk = Risk(project=values["Project"])
-        if values.get("Ref"):
-            risk.ref = values["Ref"]
-        return risk
+        return Risk(project=values["Project"])
 
-    def export_queryset(self, target=None):
-        risks = Risk.objects.select_related("owner", "project")
-        return risks.filter(project__workstream__programme=target) if target is not None else risks
+    def export_items(self):
+        return Risk.objects.select_related("owner", "project")
 
 
 # --- Benefits and savings ------------------------------------------------------------
@@ -763,9 +761,8 @@ class BenefitKind(ProgrammeKind):
         position = next_position(lookups, project.pk, lookups["last_positions"].get(project.pk, 0))
         return Benefit(project=project, position=position)
 
-    def export_queryset(self, target=None):
-        benefits = Benefit.objects.with_realised().select_related("project")
-        return benefits.filter(project__workstream__programme=target) if target is not None else benefits
+    def export_items(self):
+        return Benefit.objects.with_realised().select_related("project")
 
 
 # --- Project updates --------------------------------------------------------------------
@@ -888,9 +885,8 @@ class ProjectUpdateKind(ProgrammeKind):
         update.pk, update.ref = saved.pk, saved.ref
         return saved
 
-    def export_queryset(self, target=None):
-        updates = ProjectUpdate.objects.select_related("project")
-        return updates.filter(project__workstream__programme=target) if target is not None else updates
+    def export_items(self):
+        return ProjectUpdate.objects.select_related("project")
 
 
 PROJECTS = ProjectKind()
