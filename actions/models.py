@@ -388,6 +388,14 @@ class ActionItem(RefModel, Accountable):
         return "" if self.due_wording_superseded else self.due_wording
 
     @property
+    def due_wording_as_shown(self):
+        """The deadline wording for a sheet or an email: as written, or, once a
+        revised due date superseded it, marked so (“revised; was “mid-April””)."""
+        if self.due_wording and self.due_wording_superseded:
+            return f"revised; was “{self.due_wording}”"
+        return self.due_wording
+
+    @property
     def original_due_date(self):
         """The first deadline set, before any revision (uses prefetched revisions)."""
         revisions = list(self.due_date_revisions.all())

@@ -32,7 +32,7 @@ def matters_arising_sheet(rows):
             action.description,
             update.note if update else "",
             action.owner.name if action.owner else "",
-            action.due_wording,
+            action.due_wording_as_shown,
             action.due_date,
             action.get_status_display(),
             action.get_rag_display(),

@@ -151,3 +151,16 @@ def test_matters_arising_download(client, clerk):
     assert rows[1][6:8] == ["COE", "July 2010"]
     _, content = download(client, url, "xlsx")
     assert list(openpyxl.load_workbook(io.BytesIO(content))["Matters arising"].values)[1][0] == action.ref
+
+
+def test_matters_arising_download_marks_a_superseded_deadline(client, clerk):
+    june = factories.make_meeting(date=datetime.date(2010, 6, 1))
+    july = factories.make_meeting(committee=june.committee, date=datetime.date(2010, 7, 27))
+    action = factories.make_action(arising_from=june, minute_number="5", title="Circulate the savings table")
+    ActionItem.objects.filter(pk=action.pk).update(
+        due_wording="mid-April", due_wording_superseded=True, due_date=datetime.date(2010, 7, 31)
+    )
+    client.force_login(clerk)
+    _, content = download(client, reverse("committees:matters_arising", args=[july.pk]), "csv")
+    row = csv_rows(content)[1]
+    assert row[7:9] == ["revised; was “mid-April”", "31/07/2010"]
