@@ -11,8 +11,10 @@ Every council login may read; refusals are 403 (the POST itself, not just a
 hidden button).
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from actions.models import ActionItem, ActionPlanSection, ActionUpdate, Recommendation, Review, ReviewArea
@@ -21,7 +23,12 @@ from actions.models import ActionItem, ActionPlanSection, ActionUpdate, Recommen
 ACTION_PARENTS = ["owner", "project__workstream", "workstream", "section__plan"]
 
 
-def _actions(as_at=None):
+def _actions(as_at=None, *, rows_only=False):
+    """Actions with their last update date; and, unless rows_only (what an
+    action's row on the review page shows), the parents that decide their
+    programme and their updates."""
+    if rows_only:
+        return ActionItem.objects.select_related("owner").with_last_update()
     actions = ActionItem.objects.select_related(*ACTION_PARENTS).with_last_update()
     updates = ActionUpdate.objects.select_related("author")
     if as_at is not None:
@@ -66,9 +73,84 @@ def reviews_with_actions(as_at=None):
 
 def get_review_for_user(request, ref):
     """The review with every area, finding, recommendation and action its
-    page and progress table show (reviews_with_actions). Reviews are never
-    changed in the browser, so there are no flags."""
+    progress table and downloads show (reviews_with_actions). Reviews are
+    never changed in the browser, so there are no flags."""
     return get_object_or_404(reviews_with_actions(), ref=ref)
+
+
+# More action rows than this (an action answering two recommendations is a
+# row under each) and the review page shows one area's actions at a time.
+REVIEW_PAGE_ROWS = 200
+
+
+@dataclass
+class ReviewPage:
+    review: Review
+    areas: list  # every area; those in `shown` (actions_shown) have their actions prefetched
+    shown: list
+    rows: int  # action rows in the whole review
+    collapsed: bool  # only some areas' actions are on the page
+
+
+def get_review_page_for_user(request, ref, *, area=None):
+    """The review page: every area with its findings and recommendations,
+    each recommendation with the number of actions answering it, and the
+    actions (rows only) of the areas shown. That is every area, unless the
+    review has more than REVIEW_PAGE_ROWS action rows: then one area, the
+    `area` numbered (the first if none or no such area), or every area if
+    `area` is "all" (the printable page). A 600-action review took about
+    0.4 s a request to show whole (bench/list_pages.py); one area of it takes
+    a fifth of that. A fixed number of queries either way."""
+    review = get_object_or_404(
+        Review.objects.prefetch_related(
+            Prefetch(
+                "areas",
+                queryset=ReviewArea.objects.prefetch_related(
+                    "findings",
+                    Prefetch(
+                        "recommendations",
+                        queryset=Recommendation.objects.select_related("owner").annotate(action_count=Count("actions")),
+                    ),
+                    Prefetch(
+                        "plan_sections",
+                        queryset=ActionPlanSection.objects.annotate(
+                            unlinked_count=Count("actions", filter=Q(actions__recommendations__isnull=True))
+                        ),
+                    ),
+                ),
+            ),
+            Prefetch(
+                "action_plans__sections",
+                queryset=ActionPlanSection.objects.filter(area__isnull=True).prefetch_related(
+                    Prefetch("actions", queryset=_actions(rows_only=True), to_attr="all_actions")
+                ),
+                to_attr="sections_without_area",
+            ),
+        ),
+        ref=ref,
+    )
+    areas = list(review.areas.all())
+    for each in areas:
+        each.action_rows = sum(r.action_count for r in each.recommendations.all()) + sum(
+            s.unlinked_count for s in each.plan_sections.all()
+        )
+    rows = sum(each.action_rows for each in areas)
+    collapsed = rows > REVIEW_PAGE_ROWS and area != "all"
+    shown = areas
+    if collapsed:
+        shown = [next((each for each in areas if str(each.number) == area), areas[0])] if areas else []
+    for each in areas:
+        each.actions_shown = each in shown
+    prefetch_related_objects(
+        shown,
+        Prefetch("recommendations__actions", queryset=_actions(rows_only=True)),
+        Prefetch(
+            "plan_sections__actions",
+            queryset=_actions(rows_only=True).filter(recommendations__isnull=True),
+            to_attr="unlinked_actions",
+        ),
+    )
+    return ReviewPage(review=review, areas=areas, shown=shown, rows=rows, collapsed=collapsed)
 
 
 def get_recommendation_for_user(request, ref, *, for_edit=False):
@@ -103,3 +185,11 @@ def get_action_for_user(request, ref, *, for_edit=False, for_progress=False):
     if for_edit and not action.can_be_edited_by(request.user):
         raise PermissionDenied("Only the managers of this action's programme can change it.")
     return action
+
+
+def get_review_summary_for_user(request, ref):
+    """The review with its areas and action plans only: for pages that count
+    its actions themselves in a few grouped queries (the dashboard, the
+    exception report and slippage), which have no use for every row
+    reviews_with_actions prefetches."""
+    return get_object_or_404(Review.objects.prefetch_related("areas", "action_plans"), ref=ref)

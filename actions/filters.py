@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from actions.models import ActionItem, Recommendation, ReviewArea, Status
 from core.filters import AccountableFilterSet, NullsLastOrderingFilter
+from core.search import text_search
 from programmes.models import Programme, Project, Workstream
 
 
@@ -48,9 +49,7 @@ class ActionFilter(AccountableFilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(title__icontains=value) | Q(description__icontains=value) | Q(updates__note__icontains=value)
-        )
+        return text_search(queryset, ["title", "description", "updates__note"], value)
 
     def filter_programme(self, queryset, name, value):
         return queryset.filter(

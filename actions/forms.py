@@ -14,7 +14,7 @@ from actions.models import (
     ReviewArea,
     Status,
 )
-from core.forms import DateInput, OwnerChoiceField, VersionedModelForm, crispy_helper
+from core.forms import OwnerChoiceField, UKDateField, UKDateInput, VersionedModelForm, crispy_helper
 from core.models import RAG
 from core.permissions import within_managed_programmes
 from core.validators import validate_sensible_date
@@ -30,9 +30,7 @@ class ActionUpdateForm(forms.Form):
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    update_date = forms.DateField(
-        label="Update as at", widget=DateInput(), initial=timezone.localdate, validators=[validate_sensible_date]
-    )
+    update_date = UKDateField(label="Update as at", initial=timezone.localdate, validators=[validate_sensible_date])
     # Text fields come from the model's, so the form shows and checks the same limits.
     note = ActionUpdate._meta.get_field("note").formfield(
         label="Progress note",
@@ -42,16 +40,13 @@ class ActionUpdateForm(forms.Form):
     )
     rag = forms.ChoiceField(label="RAG status", choices=RAG.choices)
     status = forms.ChoiceField(choices=Status.choices)
-    completed_on = forms.DateField(
+    completed_on = UKDateField(
         label="Completion date",
         required=False,
-        widget=DateInput(),
         validators=[validate_sensible_date],
         help_text="Needed when the status is Complete; today if left blank.",
     )
-    due_date = forms.DateField(
-        label="Due date", required=False, widget=DateInput(), validators=[validate_sensible_date]
-    )
+    due_date = UKDateField(label="Due date", required=False, validators=[validate_sensible_date])
     due_change_reason = DueDateRevision._meta.get_field("reason").formfield(
         label="Reason for changing the due date",
         required=False,
@@ -112,7 +107,7 @@ class ActionForm(VersionedModelForm):
             "workstream",
             "project",
         ]
-        widgets = {"due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"due_date": UKDateInput(), "description": forms.Textarea(attrs={"rows": 4})}
         field_classes = {"recommendations": RecommendationsByArea}
         help_texts = {"recommendations": "Tick each recommendation this action answers (none, one or several)."}
 
@@ -150,7 +145,7 @@ class RecommendationForm(VersionedModelForm):
     class Meta:
         model = Recommendation
         fields = ["area", "number", "text", "kind", "owner", "due_date", "due_wording", "rag"]
-        widgets = {"due_date": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"due_date": UKDateInput(), "text": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

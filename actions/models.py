@@ -534,7 +534,8 @@ class DueDateRevision(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.action}: {self.old_date} → {self.new_date}"
+        old, new = (f"{day:%-d %b %Y}" if day else "none" for day in (self.old_date, self.new_date))
+        return f"{self.action}: {old} → {new}"
 
     def get_absolute_url(self):
         return self.action.get_absolute_url()

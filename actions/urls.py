@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actions import views
+from actions import dashboard_views, views
 
 app_name = "actions"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("reviews/", views.review_list, name="reviews"),
     path("reviews/<slug:ref>/", views.review_detail, name="review"),
     path("reviews/<slug:ref>/progress/", views.review_progress, name="progress"),
+    path("reviews/<slug:ref>/dashboard/", dashboard_views.review_dashboard, name="review_dashboard"),
     path("recommendations/<slug:ref>/", views.recommendation_detail, name="recommendation"),
     path("recommendations/<slug:ref>/edit/", views.recommendation_edit, name="recommendation_edit"),
     path("areas/<slug:area_ref>/recommendations/new/", views.recommendation_create, name="recommendation_create"),

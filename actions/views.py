@@ -11,6 +11,7 @@ from actions.access import (
     get_action_for_user,
     get_recommendation_for_user,
     get_review_for_user,
+    get_review_page_for_user,
 )
 from actions.filters import ActionFilter
 from actions.forms import ActionForm, ActionUpdateForm, RecommendationForm
@@ -33,12 +34,13 @@ def review_list(request):
 
 
 def review_detail(request, ref):
-    review = get_review_for_user(request, ref)
     if (fmt := request.GET.get("download")) in DOWNLOAD_FORMATS:
-        return review_imports.review_download(review, fmt)
+        return review_imports.review_download(get_review_for_user(request, ref), fmt)
+    page = get_review_page_for_user(request, ref, area=request.GET.get("area"))
+    review = page.review
     programme_ids = [plan.programme_id for plan in review.action_plans.all()]
     can_add = Recommendation(area=ReviewArea(review=review)).can_be_edited_by(request.user, programme_ids)
-    return render(request, "actions/review_detail.html", {"review": review, "can_add": can_add})
+    return render(request, "actions/review_detail.html", {"review": review, "page": page, "can_add": can_add})
 
 
 def review_progress(request, ref):

@@ -19,18 +19,31 @@ def get_committee_for_user(request, ref):
     return get_object_or_404(queryset, ref=ref)
 
 
-def get_meeting_for_user(request, pk, *, for_edit=False, with_cover_sheet=False):
+def get_meeting_for_user(request, pk, *, for_edit=False, with_cover_sheet=False, for_delete=False):
     """The meeting with its committee joined (every meeting page's heading)
     and its agenda prefetched. with_cover_sheet=True also joins the agenda
     item whose cover sheet opens the committee pack, for the pack pages only.
-    for_edit=True: only clerks and administrators may change meetings."""
+    for_edit=True: only clerks and administrators may change meetings;
+    for_delete=True: only those whose role may delete them."""
     queryset = Meeting.objects.select_related("committee").prefetch_related("agenda_items")
     if with_cover_sheet:
         queryset = queryset.select_related("pack_item")
     meeting = get_object_or_404(queryset, pk=pk)
     if for_edit and not Meeting.can_be_managed_by(request.user):
         raise PermissionDenied("Only committee clerks can change meetings and their agendas.")
+    if for_delete and not Meeting.can_be_deleted_by(request.user):
+        raise PermissionDenied("Only committee clerks can delete meetings.")
     return meeting
+
+
+def get_agenda_item_for_user(request, pk, number, *, for_delete=False):
+    """Agenda item `number` of the meeting `pk`, with its meeting and
+    committee joined (the page heading and the pack check). for_delete=True:
+    only those whose role may delete agenda items."""
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting__committee"), meeting_id=pk, number=number)
+    if for_delete and not AgendaItem.can_be_deleted_by(request.user):
+        raise PermissionDenied("Only committee clerks can delete agenda items.")
+    return item
 
 
 def report_prefetches(prefix=""):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from committees import services
 from committees.models import (
     AgendaItem,
     Committee,
@@ -12,6 +13,25 @@ from committees.models import (
     ReportParagraph,
 )
 from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin, VersionedAdminForm
+
+
+class DeletionRulesMixin:
+    """The admin deletes a meeting or agenda item only when the clerk's page
+    would (committees.services.meeting_deletion / agenda_item_deletion: no
+    pack issued or requested, no minutes), and never in bulk, where the
+    rules could not be checked row by row."""
+
+    deletion = None  # the services function saying whether an object may go
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not type(self).deletion(obj).allowed:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
 
 class MinutedActionInline(admin.TabularInline):
@@ -61,9 +81,16 @@ class AgendaItemInline(admin.TabularInline):
     fields = ("number", "title", "report_number", "contact_officer", "pages", "exempt")
     extra = 0
 
+    def has_delete_permission(self, request, obj=None):
+        # obj is the meeting: once its pack is issued or requested, its agenda stays.
+        if obj is not None and services.pack_refusals(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(Meeting)
-class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class MeetingAdmin(DeletionRulesMixin, ScopedAdminMixin, admin.ModelAdmin):
+    deletion = services.meeting_deletion
     list_display = ("__str__", "committee", "date", "time", "venue")
     list_filter = ("committee",)
     list_select_related = ("committee",)
@@ -88,7 +115,8 @@ class ReportAppendixInline(admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AgendaItemAdmin(DeletionRulesMixin, ScopedAdminMixin, admin.ModelAdmin):
+    deletion = services.agenda_item_deletion
     inlines = (ReportParagraphInline, ReportAppendixInline)
     list_display = ("number", "title", "meeting", "report_number", "contact_officer", "exempt")
     list_filter = ("exempt", "meeting__committee")

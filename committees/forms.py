@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 
 from committees.models import AgendaItem, Meeting, Minute, ReportAppendix, ReportParagraph
-from core.forms import DateInput, OwnerChoiceField, ScopedModelForm, VersionedModelForm, crispy_helper
+from core.forms import OwnerChoiceField, ScopedModelForm, UKDateField, UKDateInput, VersionedModelForm, crispy_helper
 from programmes.models import HighlightReport, NarrativeUpdate, Programme
 
 
@@ -11,9 +11,9 @@ class MeetingForm(ScopedModelForm):
         model = Meeting
         fields = ["date", "time", "venue", "papers_as_at", "addressed_to", "summons", "signatory", "signatory_title"]
         widgets = {
-            "date": DateInput(),
+            "date": UKDateInput(),
             "time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "papers_as_at": DateInput(),
+            "papers_as_at": UKDateInput(),
             "summons": forms.Textarea(attrs={"rows": 3}),
         }
         # "Papers as at", not "Papers dated": the meeting's own Date is the field labelled so.
@@ -246,7 +246,7 @@ class MinutedActionForm(forms.Form):
         help_text="As minuted; leave blank to use the minute's resolution.",
     )
     owner = OwnerChoiceField(required=True, label="Action by")
-    due_date = forms.DateField(label="Completion date", widget=DateInput())
+    due_date = UKDateField(label="Completion date")
     due_wording = forms.CharField(
         max_length=300, required=False, label="Completion date as written", help_text="e.g. “June 2010”."
     )

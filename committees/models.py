@@ -68,6 +68,33 @@ class MeetingQuerySet(models.QuerySet):
     def before(self, meeting):
         return self.filter(committee=meeting.committee, date__lt=meeting.date)
 
+    def upcoming(self, today=None):
+        """Meetings from `today` (default: today) on, soonest first."""
+        today = today or timezone.localdate()
+        return self.filter(date__gte=today).order_by("date", "time", "committee__name")
+
+    def without_issued_pack(self):
+        """Meetings whose Part 1 (public) pack has not been issued: the packs the clerk still has to prepare."""
+        return self.filter(~models.Exists(_issued_public_packs()))
+
+    def with_pack_state(self):
+        """With what the clerk's home page says of each pack, in one query
+        however many meetings: when the latest Part 1 pack was issued (None:
+        never), whether a version is being generated, whether the latest
+        request failed, and whether there are agenda items and reports yet
+        (Meeting.pack_state, Meeting.pack_gaps)."""
+        latest_request = IssuedPack.objects.filter(meeting=models.OuterRef("pk"), part=IssuedPack.Part.PUBLIC)
+        return self.select_related("committee").annotate(
+            pack_issued_at=models.Subquery(_issued_public_packs().order_by("-version").values("issued_at")[:1]),
+            latest_pack_status=models.Subquery(latest_request.order_by("-version").values("status")[:1]),
+            has_agenda=models.Exists(AgendaItem.objects.filter(meeting=models.OuterRef("pk"))),
+            has_reports=models.Exists(Meeting.reports.through.objects.filter(meeting=models.OuterRef("pk"))),
+        )
+
+
+def _issued_public_packs():
+    return IssuedPack.objects.issued().filter(meeting=models.OuterRef("pk"), part=IssuedPack.Part.PUBLIC)
+
 
 class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
     def get_by_natural_key(self, committee_ref, date):
@@ -113,6 +140,9 @@ class Meeting(models.Model):
         max_length=200, blank=True, help_text="e.g. Director of Legal, Democratic and Customer Services."
     )
 
+    # Kept so a deleted meeting (committees.services.delete_meeting) stays on record: who, when, what it was.
+    history = HistoricalRecords()
+
     objects = MeetingManager()
 
     class Meta:
@@ -135,6 +165,12 @@ class Meeting(models.Model):
         """Committee clerks (and administrators) run meetings: dates, agendas,
         attached reports and packs. They cannot change programme data."""
         return user.has_perm("committees.change_meeting")
+
+    @staticmethod
+    def can_be_deleted_by(user):
+        """Committee clerks (and administrators) delete a meeting set up by
+        mistake; committees.services.delete_meeting says when it may go."""
+        return user.has_perm("committees.delete_meeting")
 
     @staticmethod
     def exempt_papers_visible_to(user):
@@ -178,6 +214,43 @@ class Meeting(models.Model):
     def position_date(self):
         """The day the papers' live tables print their position as at: as_at, or today if that is to come."""
         return timezone.localtime(self.cut_off).date()
+
+    def days_until(self, today=None):
+        return (self.date - (today or timezone.localdate())).days
+
+    # What Meeting.pack_state says, in words (for meetings fetched with_pack_state).
+    PACK_STATES = {
+        "issued": "Pack issued",
+        "requested": "Pack requested, not issued yet",
+        "failed": "Pack not issued: the last attempt failed",
+        "not_issued": "Pack not issued yet",
+    }
+
+    @property
+    def pack_state(self):
+        """The Part 1 pack's state: "issued", "requested" (queued or being
+        generated), "failed" or "not_issued". Reads with_pack_state's annotations."""
+        if self.pack_issued_at is not None:
+            return "issued"
+        return {
+            IssuedPack.Status.QUEUED: "requested",
+            IssuedPack.Status.GENERATING: "requested",
+            IssuedPack.Status.FAILED: "failed",
+        }.get(self.latest_pack_status, "not_issued")
+
+    @property
+    def pack_state_label(self):
+        return self.PACK_STATES[self.pack_state]
+
+    @property
+    def pack_gaps(self):
+        """What the papers still lack, in words, for meetings fetched with_pack_state."""
+        gaps = []
+        if not self.has_agenda:
+            gaps.append("No agenda items yet")
+        if not self.has_reports:
+            gaps.append("No highlight reports attached")
+        return gaps
 
 
 class ClerksWrite:
@@ -280,6 +353,9 @@ class AgendaItem(ClerksWrite, models.Model):
         "background documents (access via contact officer)", blank=True, max_length=REASON_LIMIT
     )
 
+    # Kept so a deleted agenda item (committees.services.delete_agenda_item) stays on record.
+    history = HistoricalRecords()
+
     objects = AgendaItemManager()
 
     class Meta:
@@ -293,6 +369,11 @@ class AgendaItem(ClerksWrite, models.Model):
         return f"{self.meeting.get_absolute_url()}#agenda-{self.number}"
 
     CLERKS_ONLY = "Only committee clerks can change meetings and their agendas."
+
+    @staticmethod
+    def can_be_deleted_by(user):
+        """Clerks (and administrators); committees.services.delete_agenda_item says when."""
+        return user.has_perm("committees.delete_agendaitem")
 
     COMMENTARY_SECTION = 3  # "3. COMMENTARY" on the council's cover sheet
 
@@ -354,6 +435,13 @@ class MinutedActionQuerySet(models.QuerySet):
         return self.filter(
             meeting__committee=meeting.committee_id, meeting__date__lt=meeting.date, action__in=actions
         ).order_by("meeting__date", "minute_number", "pk")
+
+    def due_by(self, date):
+        """Matters arising still open and due on or before `date`, the overdue
+        ones included, soonest first (undated ones are never "due")."""
+        return self.filter(action__in=ActionItem.objects.open(), action__due_date__lte=date).order_by(
+            "action__due_date", "meeting__date", "pk"
+        )
 
     def for_table(self):
         """With what the matters-arising table prints: the action, its owner

@@ -1,14 +1,16 @@
 from django.urls import path
 
-from committees import exempt_views, issue_views, views
+from committees import delete_views, exempt_views, issue_views, views
 
 app_name = "committees"
 urlpatterns = [
     path("", views.committee_list, name="list"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/delete/", delete_views.meeting_delete, name="meeting_delete"),
     path("meetings/<int:pk>/agenda/new/", views.agenda_item_create, name="agenda_item_create"),
     path("meetings/<int:pk>/agenda/<int:number>/edit/", views.agenda_item_edit, name="agenda_item_edit"),
+    path("meetings/<int:pk>/agenda/<int:number>/delete/", delete_views.agenda_item_delete, name="agenda_item_delete"),
     path("meetings/<int:pk>/agenda/<int:number>/report/", views.report_detail, name="report"),
     path("meetings/<int:pk>/agenda/<int:number>/report/pdf/", views.report_pdf, name="report_pdf"),
     path("meetings/<int:pk>/agenda/<int:number>/report/edit/", views.report_edit, name="report_edit"),

@@ -66,6 +66,8 @@ def meeting_detail(request, pk):
         "previous": meeting.previous(),
         "reviews": reviews,
         "can_manage": Meeting.can_be_managed_by(request.user),
+        "can_delete": Meeting.can_be_deleted_by(request.user),
+        "can_delete_items": AgendaItem.can_be_deleted_by(request.user),
         "can_see_exempt": Meeting.exempt_papers_visible_to(request.user),
         "issued_packs": meeting.issued_packs.visible_to(request.user).latest_issued().order_by("part"),
         "parts": IssuedPack.Part.choices,

@@ -13,6 +13,12 @@ class CoreConfig(AppConfig):
 
         user_logged_in.connect(mark_session_fresh, dispatch_uid="oip-session-fresh")
 
+        from django.db.backends.signals import connection_created
+
+        from core.search import register_sqlite_functions
+
+        connection_created.connect(register_sqlite_functions, dispatch_uid="oip-sqlite-functions")
+
         from core.models import Owner
         from core.services import create_owner, register_services, update_owner
 

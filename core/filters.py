@@ -5,9 +5,10 @@ from django import forms
 from django.db.models import F
 from django.utils import timezone
 
-from core.forms import DateInput
+from core.forms import UKDateField
 from core.models import RAG, Owner
 from core.validators import validate_sensible_date
+from core.widgets import QuickSelect
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
@@ -25,6 +26,12 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*ordering, "pk") if ordering else qs
 
 
+class UKDateFilter(django_filters.DateFilter):
+    """A date filter read and shown the UK way (core.forms.UKDateField)."""
+
+    field_class = UKDateField
+
+
 class AccountableFilterSet(django_filters.FilterSet):
     """Owner, RAG, overdue and due-between filters for any Accountable model."""
 
@@ -32,23 +39,41 @@ class AccountableFilterSet(django_filters.FilterSet):
     rag = django_filters.MultipleChoiceFilter(label="RAG", choices=RAG.choices, widget=forms.CheckboxSelectMultiple)
     overdue = django_filters.BooleanFilter(label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput)
     # An out-of-range date is shown as an error on the filter and not applied.
-    due_after = django_filters.DateFilter(
+    due_after = UKDateFilter(
         field_name="due_date",
         lookup_expr="gte",
         label="Due on or after",
-        widget=DateInput(),
         validators=[validate_sensible_date],
     )
-    due_before = django_filters.DateFilter(
+    due_before = UKDateFilter(
         field_name="due_date",
         lookup_expr="lte",
         label="Due on or before",
-        widget=DateInput(),
         validators=[validate_sensible_date],
     )
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(timezone.localdate()) if value else queryset
+
+    def get_form_class(self):
+        # The form was half of the list page's time (bench/list_pages.py):
+        # every drop-down renders in Python (core.widgets.QuickSelect), and
+        # _filter_field.html, not crispy-forms, lays the fields out, so the
+        # widgets get Bootstrap's classes here.
+        form_class = super().get_form_class()
+        for field in form_class.base_fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = QuickSelect.replacing(field.widget)
+            widget = field.widget
+            css = (
+                "form-select"
+                if isinstance(widget, forms.Select)
+                else "form-check-input"
+                if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple))
+                else "form-control"
+            )
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        return form_class
 
     @property
     def qs(self):

@@ -1,26 +1,82 @@
 """Form pieces shared by every edit screen."""
 
+import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
+from django.db import models
 from django.forms.models import InlineForeignKeyField
 
+from core.imports import CellProblem, parse_date
 from core.models import EditConflict, Owner
 from core.scope import check_scope
 from core.services import save_with_services
-from core.validators import EARLIEST_DATE, LATEST_DATE
 
 
-class DateInput(forms.DateInput):
-    """A date picker offering only the dates validate_sensible_date accepts."""
+class UKDateInput(forms.DateInput):
+    """A date typed the way the council writes it, with a visible example.
 
-    input_type = "date"
+    A text box rather than `type=date`, whose picker shows and asks for the
+    browser's locale (mm/dd/yyyy in a US-English browser). It shows a date as
+    31/07/2010; what was typed is shown again the same way if it reads as a
+    date, and as typed if not, so the user can correct it.
+    """
 
-    def __init__(self, attrs=None, **kwargs):
-        bounds = {"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}
-        super().__init__(attrs={**bounds, **(attrs or {})}, format="%Y-%m-%d", **kwargs)
+    input_type = "text"
+    template_name = "core/widgets/uk_date.html"
+    hint = "For example, 31/07/2010 or 31 July 2010"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"autocomplete": "off", "spellcheck": "false", **(attrs or {})}, format="%d/%m/%Y")
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                value = parse_date(value)
+            except CellProblem:
+                return value
+        return super().format_value(value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["hint"] = self.hint
+        if input_id := widget["attrs"].get("id"):
+            # Read out with the label, before any help text or error.
+            widget["hint_id"] = f"{input_id}_format"
+            described = [widget["hint_id"], widget["attrs"].get("aria-describedby")]
+            widget["attrs"]["aria-describedby"] = " ".join(filter(None, described))
+        return context
+
+
+class UKDateField(forms.DateField):
+    """A date written as 31/07/2010, 31/7/2010, 31-07-2010, 31.07.2010,
+    31 July 2010, 31 Jul 2010 or 2010-07-31, read by the same parser as the
+    spreadsheet imports (core.imports.parse_date). Never month first: a date
+    that only reads as mm/dd/yyyy is refused."""
+
+    widget = UKDateInput
+    default_error_messages = {"invalid": "Enter a date like 31/07/2010 or 31 July 2010."}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return value.date() if isinstance(value, datetime.datetime) else value
+        try:
+            return parse_date(str(value).strip())
+        except CellProblem:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+def uk_date_formfield(model_field, **kwargs):
+    """A model form's field for `model_field`, reading dates as UKDateField."""
+    if isinstance(model_field, models.DateField) and not isinstance(model_field, models.DateTimeField):
+        kwargs.setdefault("form_class", UKDateField)
+    return model_field.formfield(**kwargs)
 
 
 class OwnerChoiceField(forms.ModelChoiceField):
@@ -44,6 +100,7 @@ class LoginForm(AuthenticationForm):
 def crispy_helper(submit_label):
     helper = FormHelper()
     helper.form_tag = False  # templates own the <form>, the CSRF token and the error summary
+    helper.disable_csrf = True  # ...so crispy must not add a second token inside it
     # _error_summary.html lists form-wide errors; templates/bootstrap5/errors.html then leaves them out.
     helper.errors_in_summary = True
     helper.add_input(Submit("submit", submit_label))
@@ -90,6 +147,15 @@ class ScopeCheckMixin:
 class ScopedModelForm(ScopeCheckMixin, forms.ModelForm):
     """A model form for the app's pages: `user` is required, both to check the
     save and to offer only the choices that user may make."""
+
+    def __init_subclass__(cls, **kwargs):
+        # Every model form on the app's pages reads and shows dates the UK
+        # way without each Meta saying so. This runs as the class is made,
+        # before ModelFormMetaclass reads Meta to build the fields.
+        super().__init_subclass__(**kwargs)
+        meta = cls.__dict__.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = staticmethod(uk_date_formfield)
 
     def __init__(self, *args, user, **kwargs):
         self.scope_user = user

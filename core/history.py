@@ -4,8 +4,11 @@ Built from django-simple-history records fetched in one query; foreign-key
 values are resolved with one query per related model, not one per change.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 
 HIDDEN_FIELDS = {"version", "id"}
@@ -76,4 +79,9 @@ class _Resolver:
             return str(self.objects.get(f.related_model, {}).get(value, value))
         if f.choices:
             return dict(f.flatchoices).get(value, value)
+        if isinstance(value, datetime.datetime):
+            value = timezone.localtime(value) if timezone.is_aware(value) else value
+            return date_format(value, "j M Y, H:i")
+        if isinstance(value, datetime.date):
+            return date_format(value, "j M Y")  # as the pages show dates, not 2010-07-31
         return str(value)

@@ -1,7 +1,7 @@
 import django_filters
-from django.db.models import Q
 
 from core.filters import AccountableFilterSet, NullsLastOrderingFilter
+from core.search import text_search
 from programmes.models import Partner, Programme, Project, ProjectStage, ProjectStatus, Workstream
 
 
@@ -52,10 +52,5 @@ class ProjectFilter(AccountableFilterSet):
         return queryset.with_partner(value)
 
     def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(description__icontains=value)
-            | Q(updates__key_progress__icontains=value)
-            | Q(updates__risks_issues__icontains=value)
-            | Q(updates__next_tasks__icontains=value)
-        )
+        fields = ["name", "description", "updates__key_progress", "updates__risks_issues", "updates__next_tasks"]
+        return text_search(queryset, fields, value)

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from core.forms import DateInput, OwnerChoiceField, VersionedModelForm, crispy_helper
+from core.forms import OwnerChoiceField, UKDateField, UKDateInput, VersionedModelForm, crispy_helper
 from core.models import RAG
 from core.permissions import within_managed_programmes
 from core.validators import validate_sensible_date
@@ -35,12 +35,8 @@ class ProjectUpdateForm(forms.Form):
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    period_start = forms.DateField(
-        label="Covers from", widget=DateInput(), required=False, validators=[validate_sensible_date]
-    )
-    period_end = forms.DateField(
-        label="Covers to", widget=DateInput(), initial=timezone.localdate, validators=[validate_sensible_date]
-    )
+    period_start = UKDateField(label="Covers from", required=False, validators=[validate_sensible_date])
+    period_end = UKDateField(label="Covers to", initial=timezone.localdate, validators=[validate_sensible_date])
     # Text fields come from the model's, so the form shows and checks the same limits.
     key_progress = ProjectUpdate._meta.get_field("key_progress").formfield(
         label="Key progress during the period",
@@ -89,7 +85,7 @@ class ProgrammeForm(VersionedModelForm):
             "open_data_public",
         ]
         labels = {"due_date": "Proposed end date", "due_wording": "Proposed end date as written", "rag": "Overall RAG"}
-        widgets = {"start_date": DateInput(), "due_date": DateInput()}
+        widgets = {"start_date": UKDateInput(), "due_date": UKDateInput()}
 
 
 class WorkstreamForm(VersionedModelForm):
@@ -98,7 +94,7 @@ class WorkstreamForm(VersionedModelForm):
     class Meta:
         model = Workstream
         fields = ["name", "ref", "description", "owner", "stage", "due_date", "due_wording", "rag", "position"]
-        widgets = {"due_date": DateInput()}
+        widgets = {"due_date": UKDateInput()}
 
     def clean_name(self):
         # The programme is set by the view, not the form, so Django's own
@@ -127,7 +123,7 @@ class ProjectForm(VersionedModelForm):
             "position",
             "shared_with",
         ]
-        widgets = {"due_date": DateInput(), "shared_with": forms.CheckboxSelectMultiple}
+        widgets = {"due_date": UKDateInput(), "shared_with": forms.CheckboxSelectMultiple}
         labels = {"shared_with": "Also reported by (shared with other programmes)"}
 
     def __init__(self, *args, **kwargs):
@@ -177,9 +173,7 @@ class ProjectStatusForm(forms.Form):
         choices=[choice for choice in ProjectStage.choices if choice[0] != ProjectStage.CLOSED],
         help_text="Where an active or on-hold project is in its life.",
     )
-    closed_on = forms.DateField(
-        label="Closing date", widget=DateInput(), required=False, validators=[validate_sensible_date]
-    )
+    closed_on = UKDateField(label="Closing date", required=False, validators=[validate_sensible_date])
     closure_note = Project._meta.get_field("closure_note").formfield(
         label="Closure note", widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -223,7 +217,7 @@ class ProjectInitiationForm(VersionedModelForm):
         ]
         labels = {"scope": "In scope", "exclusions": "Specific exclusions"}
         widgets = {
-            "start_date": DateInput(),
+            "start_date": UKDateInput(),
             **{name: forms.Textarea(attrs={"rows": 4}) for name in fields[2:]},
         }
 
@@ -317,7 +311,7 @@ class FunderForm(VersionedModelForm):
         model = Funder
         fields = ["partner", "amount", "kind", "secured", "decision_wording", "decision_date", "note"]
         labels = {"partner": "Funder", "kind": "Capital or revenue"}
-        widgets = {"decision_date": DateInput()}
+        widgets = {"decision_date": UKDateInput()}
         help_texts = {"decision_date": "The real date, for sorting and reminders."}
 
     def __init__(self, *args, **kwargs):
@@ -416,7 +410,7 @@ class RealisationForm(VersionedModelForm):
         model = BenefitRealisation
         fields = ["financial_year", "amount", "recorded_on", "note"]
         labels = {"recorded_on": "Date recorded"}
-        widgets = {"recorded_on": DateInput()}
+        widgets = {"recorded_on": UKDateInput()}
 
 
 class RemoveForm(forms.Form):
@@ -461,7 +455,7 @@ class MilestoneForm(VersionedModelForm):
             "achieved_on": "Only for an achieved milestone.",
             "rag": "An achieved milestone is rated Complete.",
         }
-        widgets = {"due_date": DateInput(), "achieved_on": DateInput()}
+        widgets = {"due_date": UKDateInput(), "achieved_on": UKDateInput()}
 
 
 class MilestoneProgressForm(forms.Form):
@@ -471,9 +465,8 @@ class MilestoneProgressForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(choices=MilestoneStatus.choices)
-    achieved_on = forms.DateField(
+    achieved_on = UKDateField(
         label="Date achieved",
-        widget=DateInput(),
         required=False,
         validators=[validate_sensible_date],
         help_text="Needed when it is achieved.",
@@ -484,9 +477,7 @@ class MilestoneProgressForm(forms.Form):
         required=False,
         help_text="An achieved milestone is rated Complete.",
     )
-    due_date = forms.DateField(
-        label="Target date", widget=DateInput(), required=False, validators=[validate_sensible_date]
-    )
+    due_date = UKDateField(label="Target date", required=False, validators=[validate_sensible_date])
     due_wording = forms.CharField(
         label="Target date as written",
         max_length=Milestone._meta.get_field("due_wording").max_length,
@@ -535,8 +526,8 @@ class RiskForm(VersionedModelForm):
         ]
         labels = {"closed_on": "Date closed", "escalated": "Escalated to the programme"}
         widgets = {
-            "raised_on": DateInput(),
-            "closed_on": DateInput(),
+            "raised_on": UKDateInput(),
+            "closed_on": UKDateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
             "mitigation": forms.Textarea(attrs={"rows": 3}),
         }
@@ -564,9 +555,8 @@ class RiskProgressForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(choices=RiskStatus.choices)
-    closed_on = forms.DateField(
+    closed_on = UKDateField(
         label="Date closed",
-        widget=DateInput(),
         required=False,
         validators=[validate_sensible_date],
         help_text="Left blank when closing it: today.",

@@ -759,6 +759,14 @@ class HighlightReport(models.Model):
     )
     include_benefits = models.BooleanField("include the savings and benefits summary", default=False)
     include_milestones = models.BooleanField("include key milestones", default=False)
+    # Chosen on the dashboard (programmes.dashboard.choose_report_figures):
+    # [{"kind", "as_at", "spec"}], the spec a core.charts chart with its numbers.
+    appendix_figures = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Dashboard charts printed as appendix figures, with their numbers: taken afresh when the "
+        "report is published and frozen with it.",
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     version_number = models.PositiveSmallIntegerField(default=1, help_text="1, 2, … within the programme and period.")
     published_at = models.DateTimeField(null=True, blank=True)
@@ -844,6 +852,15 @@ class HighlightReport(models.Model):
     @property
     def is_draft(self):
         return self.status == self.Status.DRAFT
+
+    @property
+    def printed_figures(self):
+        """[(number, as_at date, chart spec)]: the appendix figures as they print, numbered from 1."""
+        printed = []
+        for number, figure in enumerate(self.appendix_figures or [], start=1):
+            as_at = datetime.date.fromisoformat(figure["as_at"]) if figure.get("as_at") else None
+            printed.append((number, as_at, figure["spec"]))
+        return printed
 
     def validate_scope(self, user, original=None, **related):
         """Drafted, edited, published and corrected by its programme's

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from core.forms import DateInput, ScopedModelForm, crispy_helper
+from core.forms import ScopedModelForm, UKDateField, crispy_helper
 from core.validators import validate_sensible_date
 from programmes.models import NarrativeSection, NarrativeUpdate
 
@@ -11,10 +11,9 @@ LEVELS = [(1, "Workstream heading"), (2, "Project heading")]
 
 
 class DraftNarrativeForm(forms.Form):
-    period_start = forms.DateField(label="Covers from", widget=DateInput(), validators=[validate_sensible_date])
-    period_end = forms.DateField(
+    period_start = UKDateField(label="Covers from", validators=[validate_sensible_date])
+    period_end = UKDateField(
         label="Covers to",
-        widget=DateInput(),
         initial=timezone.localdate,
         validators=[validate_sensible_date],
         help_text="Each project's latest update whose period ends between these dates is drafted from.",

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from core.forms import DateInput, VersionedModelForm
+from core.forms import UKDateInput, VersionedModelForm
 from programmes.forms import PoundsField
 from programmes.models import Partner, Partnership
 
@@ -36,7 +36,7 @@ class PartnershipForm(VersionedModelForm):
             "savings_share",
             "share_wording",
         ]
-        widgets = {"joins_on": DateInput(), "contribution": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"joins_on": UKDateInput(), "contribution": forms.Textarea(attrs={"rows": 3})}
 
     def clean_partner(self):
         # The programme or project is set by the view, so Django's own

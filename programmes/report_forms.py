@@ -2,18 +2,15 @@
 
 from django import forms
 
-from core.forms import DateInput, ScopedModelForm, crispy_helper
+from core.forms import ScopedModelForm, UKDateField, UKDateInput, crispy_helper
 from core.validators import validate_sensible_date
 from programmes.models import HighlightReport, HighlightReportRow
 
 
 class StartReportForm(forms.Form):
-    period_start = forms.DateField(
-        label="Reporting period from", widget=DateInput(), validators=[validate_sensible_date]
-    )
-    period_end = forms.DateField(
+    period_start = UKDateField(label="Reporting period from", validators=[validate_sensible_date])
+    period_end = UKDateField(
         label="Reporting period to",
-        widget=DateInput(),
         validators=[validate_sensible_date],
         help_text=HighlightReport._meta.get_field("period_end").help_text,
     )
@@ -104,7 +101,7 @@ class HighlightReportForm(ScopedModelForm):
             "include_milestones",
         ]
         widgets = {
-            "as_at": DateInput(),
+            "as_at": UKDateInput(),
             "management_summary": forms.Textarea(attrs={"rows": 6}),
             "overall_rag_reason": forms.Textarea(attrs={"rows": 2}),
         }

@@ -18,6 +18,7 @@ from core.models import RAG, EditConflict
 from core.money import pounds
 from core.scope import check_scope
 from core.services import full_clean_together, save_accountable, set_fields
+from programmes import dashboard
 from programmes.models import (
     MILESTONE_DONE,
     Benefit,
@@ -253,6 +254,7 @@ def publish_highlight_report(*, report, user):
     report.status = HighlightReport.Status.PUBLISHED
     report.published_at = timezone.now()
     report.published_by = user
+    report.appendix_figures = dashboard.frozen_figures(report)  # the numbers as published, never again
     report.full_clean()
     report.save()
     return report
@@ -281,6 +283,7 @@ def correct_highlight_report(*, report, user, reason):
         as_at=report.as_at,
         include_benefits=report.include_benefits,
         include_milestones=report.include_milestones,
+        appendix_figures=report.appendix_figures,  # taken afresh when the correction is published
         correction_reason=reason,
         **{field: getattr(report, field) for field in HighlightReport.HEADER_FIELDS},
     )

@@ -2,6 +2,7 @@ from django.urls import path
 
 from programmes import (
     benefit_views,
+    dashboard_views,
     export_views,
     funding_views,
     milestone_views,
@@ -70,6 +71,7 @@ urlpatterns = [
     path("<slug:ref>/<slug:part>.<slug:fmt>", export_views.part_export, name="part_export"),
     path("<slug:ref>/", views.programme_detail, name="detail"),
     path("<slug:ref>/edit/", views.programme_edit, name="edit"),
+    path("<slug:ref>/dashboard/", dashboard_views.programme_dashboard, name="dashboard"),
     path("<slug:ref>/workstreams/new/", views.workstream_create, name="workstream_create"),
     path("<slug:ref>/reports/", report_views.report_list, name="reports"),
     path("<slug:ref>/reports/new/", report_views.report_create, name="report_create"),
@@ -83,6 +85,7 @@ urlpatterns = [
     ),
     path("reports/<int:pk>/publish/", report_views.report_publish, name="report_publish"),
     path("reports/<int:pk>/correct/", report_views.report_correct, name="report_correct"),
+    path("reports/<int:pk>/figures/", dashboard_views.report_figures, name="report_figures"),
     path("reports/<int:pk>/print/", report_views.report_print, name="report_print"),
     path("reports/<int:pk>/pdf/", report_views.report_pdf, name="report_pdf"),
     path("reports/<int:pk>/xlsx/", report_views.report_xlsx, name="report_xlsx"),

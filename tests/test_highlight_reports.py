@@ -416,7 +416,7 @@ def test_manager_sees_start_form_with_the_next_period(client, programme, project
     client.force_login(manager)
     response = client.get(reverse("programmes:report_create", args=[programme.ref]))
     assert response.status_code == 200
-    assert 'value="2010-06-07"' in response.content.decode()
+    assert 'value="07/06/2010"' in response.content.decode()
 
 
 def test_any_login_reads_the_report_list_and_report(client, programme, projects, manager, outsider):

@@ -175,8 +175,9 @@ def test_my_work_runs_constant_queries(client, officer, officer_team, programme,
         project = factories.make_project(workstream, owner=officer_team, due_date=days(i))
         factories.make_project_update(project)
     client.force_login(officer)
-    # session, user, actions, their recommendations, projects, milestones, programmes, reviews
-    with django_assert_num_queries(8):
+    # session, user, whether a clerk, actions, their recommendations, projects, milestones,
+    # programmes, reviews
+    with django_assert_num_queries(9):
         response = client.get(reverse("home"))
     assert response.content.count(b"<tr data-work=") == 4 * size
 

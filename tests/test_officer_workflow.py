@@ -158,7 +158,7 @@ def test_changing_due_date_needs_a_reason_and_keeps_the_original(client, officer
         ({"update_date": "2099-01-01"}, "cannot be dated in the future"),
         ({"rag": RAG.COMPLETE}, "Only a complete action can be rated Complete"),
         ({"version": "abc"}, "Enter a whole number"),
-        ({"due_date": "31/31/2010"}, "Enter a valid date"),
+        ({"due_date": "31/31/2010"}, "Enter a date like 31/07/2010 or 31 July 2010."),
     ],
 )
 def test_invalid_action_update_is_refused_and_nothing_is_saved(client, officer, action, overrides, message):

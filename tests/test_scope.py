@@ -700,6 +700,13 @@ def write_attempts(ours, theirs, meetings):
     failed_pack, _ = IssuedPack.objects.get_or_create(
         meeting=june, part=IssuedPack.Part.PUBLIC, version=1, defaults={"status": IssuedPack.Status.FAILED}
     )
+    # July's papers are issued: its meeting and agenda may no longer be deleted.
+    IssuedPack.objects.get_or_create(
+        meeting=july,
+        part=IssuedPack.Part.PUBLIC,
+        version=1,
+        defaults={"status": IssuedPack.Status.ISSUED, "pdf": "packs/2010/july.pdf"},
+    )
     money = money_parts(theirs.project)
     plan = plan_parts(theirs.project)
     new_milestone = {"name": "Planted", "status": "planned", "rag": RAG.NOT_RATED, "position": 0}
@@ -1240,6 +1247,56 @@ def write_attempts(ours, theirs, meetings):
             {"sha256": their_import.sha256},
             404,
         ),
+        "report appendix figures of theirs": (
+            "manager",
+            reverse("programmes:report_figures", args=[theirs.draft.pk]),
+            {"kinds": ["rag_now"]},
+            403,
+        ),
+        "report appendix figures by an officer": (
+            "officer",
+            reverse("programmes:report_figures", args=[ours.draft.pk]),
+            {"kinds": ["rag_now"]},
+            403,
+        ),
+        "meeting delete by a manager": ("manager", reverse("committees:meeting_delete", args=[june.pk]), {}, 403),
+        "meeting delete by an officer": ("officer", reverse("committees:meeting_delete", args=[june.pk]), {}, 403),
+        "meeting delete with minutes recorded": (
+            "clerk",
+            reverse("committees:meeting_delete", args=[june.pk]),
+            {},
+            "Minutes are recorded for this meeting",
+        ),
+        "meeting delete after its pack is issued": (
+            "clerk",
+            reverse("committees:meeting_delete", args=[july.pk]),
+            {},
+            "The papers for this meeting have been issued",
+        ),
+        "agenda item delete by a manager": (
+            "manager",
+            reverse("committees:agenda_item_delete", args=[june.pk, 1]),
+            {},
+            403,
+        ),
+        "agenda item delete by an outsider": (
+            "outsider",
+            reverse("committees:agenda_item_delete", args=[june.pk, 1]),
+            {},
+            403,
+        ),
+        "agenda item delete after the pack is issued": (
+            "clerk",
+            reverse("committees:agenda_item_delete", args=[july.pk, 2]),
+            {},
+            "so its agenda cannot be deleted",
+        ),
+        "agenda item delete of another meeting's item": (
+            "clerk",
+            reverse("committees:agenda_item_delete", args=[june.pk, 2]),
+            {},
+            404,
+        ),
         "meeting create by a manager": (
             "manager",
             reverse("committees:meeting_create", args=[meetings.committee.ref]),
@@ -1376,6 +1433,16 @@ WRITE_ATTEMPTS = [
     "spreadsheet import into another manager's programme",
     "spreadsheet import by an officer",
     "applying another manager's import",
+    "report appendix figures of theirs",
+    "report appendix figures by an officer",
+    "meeting delete by a manager",
+    "meeting delete by an officer",
+    "meeting delete with minutes recorded",
+    "meeting delete after its pack is issued",
+    "agenda item delete by a manager",
+    "agenda item delete by an outsider",
+    "agenda item delete after the pack is issued",
+    "agenda item delete of another meeting's item",
     "meeting create by a manager",
     "meeting edit by a manager",
     "agenda item create by a manager",
@@ -1414,7 +1481,7 @@ def test_the_walk_covers_every_write_url(ours, theirs, meetings):
         for _, name in all_routes()
         if not name.startswith("admin:")
         and name.rsplit(":", 1)[-1].endswith(
-            ("create", "edit", "update", "publish", "correct", "contents", "issue", "retry", "_new", "apply")
+            ("create", "edit", "update", "publish", "correct", "contents", "issue", "retry", "_new", "apply", "delete")
         )
     }
     assert writes - {"programmes:create"} <= tried

@@ -68,6 +68,8 @@ ROLE_PERMISSIONS = {
         VIEW_ALL,
         "committees.add_meeting",
         "committees.change_meeting",
+        # A meeting or agenda item set up by mistake, while no pack is issued (committees.services).
+        "committees.delete_meeting",
         "committees.add_agendaitem",
         "committees.change_agendaitem",
         "committees.delete_agendaitem",

@@ -69,3 +69,62 @@ document.addEventListener("click", function (event) {
     field.focus({ preventScroll: true });
   });
 })();
+
+// Tables marked .table-stack become one card per row on a phone
+// (static/css/small-screens.css); each cell is labelled there with its
+// column's heading, copied here into data-label (a cell's own data-label is
+// kept; a heading with data-stack-label="" gives its cells none). The explicit
+// roles keep the rows and headings a table for screen readers, which drop a
+// table's meaning once its cells are display: block. Without this file the
+// cards show without labels.
+(function () {
+  function headingText(th) {
+    if (th.hasAttribute("data-stack-label")) {
+      return th.getAttribute("data-stack-label");
+    }
+    var copy = th.cloneNode(true);
+    copy.querySelectorAll(".visually-hidden, [aria-hidden='true']").forEach(function (hidden) {
+      hidden.remove();
+    });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  document.querySelectorAll("table.table-stack").forEach(function (table) {
+    var labels = [];
+    var headings = table.tHead && table.tHead.rows[0];
+    if (!headings) {
+      return;
+    }
+    Array.prototype.forEach.call(headings.cells, function (th) {
+      for (var i = 0; i < th.colSpan; i++) {
+        labels.push(headingText(th));
+      }
+    });
+    table.setAttribute("role", "table");
+    Array.prototype.forEach.call(table.rows, function (row) {
+      row.setAttribute("role", "row");
+      row.parentNode.setAttribute("role", "rowgroup");
+      var column = 0;
+      Array.prototype.forEach.call(row.cells, function (cell) {
+        if (cell.tagName === "TH") {
+          cell.setAttribute("role", cell.getAttribute("scope") === "row" ? "rowheader" : "columnheader");
+        } else {
+          cell.setAttribute("role", "cell");
+          if (cell.colSpan === 1 && labels[column] && !cell.hasAttribute("data-label")) {
+            cell.setAttribute("data-label", labels[column]);
+          }
+        }
+        column += cell.colSpan;
+      });
+    });
+  });
+})();
+
+// On a phone a list's filters fold away under their "Filter and sort" heading,
+// unless some are set, so that the list itself is on the first screen.
+(function () {
+  var filters = document.querySelector("details.filter-details");
+  if (filters && !window.location.search && window.matchMedia("(max-width: 767.98px)").matches) {
+    filters.open = false;
+  }
+})();

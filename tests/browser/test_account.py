@@ -27,6 +27,7 @@ def test_repeated_wrong_passwords_show_the_lockout_page(page, seeded):
 
 def test_officer_changes_their_password_with_the_keyboard(page, seeded):
     log_in(page, "demo-officer")
+    page.get_by_role("button", name="Your account").click()  # the account menu in the navigation
     follow(page.get_by_role("link", name="Change password"))
     assert_no_axe_violations(page)
     page.get_by_label("Old password").focus()
@@ -40,6 +41,8 @@ def test_officer_changes_their_password_with_the_keyboard(page, seeded):
     assert page.get_by_role("status").filter(has_text="Your password has been changed").is_visible()
     assert_no_axe_violations(page)
 
+    page.get_by_role("button", name="Your account").click()
     page.get_by_role("button", name="Log out").click()
     log_in(page, "demo-officer", password="Bromley civic centre 2010")
+    page.get_by_role("button", name="Your account").click()
     assert page.get_by_test_id("logged-in-as").is_visible()
