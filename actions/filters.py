@@ -44,6 +44,8 @@ class ActionFilter(AccountableFilterSet):
         field_labels={"due": "Due date", "updated": "Last update"},
     )
 
+    repeating_filters = ("area", "recommendation")
+
     class Meta:
         model = ActionItem
         fields = []

@@ -75,7 +75,14 @@ class AccountableFilterSet(django_filters.FilterSet):
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
         return form_class
 
+    # Filters that join across a many-to-many relation, so can repeat a row:
+    # only when one of them is used does the list ask for DISTINCT, which on
+    # every column (long descriptions included) was most of the SQL time of an
+    # unfiltered All actions (bench/list_pages.py).
+    repeating_filters = ()
+
     @property
     def qs(self):
-        # Filters across many-to-many joins can repeat a row.
-        return super().qs.distinct()
+        qs = super().qs
+        cleaned = getattr(self.form, "cleaned_data", None) or {}
+        return qs.distinct() if any(cleaned.get(name) for name in self.repeating_filters) else qs

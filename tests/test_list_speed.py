@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.template import Context, Template
+from django.urls import reverse
 from django.utils import translation
 
 from actions import access
@@ -128,3 +129,17 @@ def test_rag_badge_and_due_print_the_words(db):
     assert '<span class="text-body-secondary">No date</span>' in render(
         "{% due action %}", action=factories.make_action(due_date=None)
     )
+
+
+def test_all_actions_lists_an_action_once_whatever_joins_the_filters_make(client, officer):
+    """DISTINCT is asked for only with a filter across recommendations
+    (core.filters.AccountableFilterSet.repeating_filters), and then works."""
+    area = factories.make_area()
+    both = [factories.make_recommendation(area), factories.make_recommendation(area)]
+    factories.make_action(title="Answers two of the area's recommendations", recommendations=both)
+    factories.make_action(title="Answers nothing")
+    client.force_login(officer)
+    for params in ({}, {"area": area.pk}, {"q": "answers"}):
+        html = client.get(reverse("actions:list"), params).content.decode()
+        assert html.count("Answers two of the area&#x27;s recommendations</a>") == 1, params
+    assert "1 action found." in client.get(reverse("actions:list"), {"area": area.pk}).content.decode()
