@@ -322,5 +322,7 @@ def choose_report_figures(*, report, user, kinds):
     chosen = [kind for kind in FIGURE_KINDS if kind in kinds]
     report.appendix_figures = snapshot(report, chosen)
     report.full_clean()
-    report.save()
+    # Only the figures: the rest of this copy of the report may be older than
+    # another manager's edit of its header, which a full save would undo.
+    report.save(update_fields=["appendix_figures"])
     return report
