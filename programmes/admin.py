@@ -191,8 +191,12 @@ class HighlightReportRowInline(admin.StackedInline):
 class HighlightReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Published and superseded reports are what a committee saw: view only.
     Reports are started and published in the app, so here a draft's wording
-    can be corrected but its programme, period, status and version cannot."""
+    can be corrected but its programme, period, status and version cannot.
+    A draft's change form is refused after someone else's save (in the admin
+    or on the app's edit page), as the app's own edit page is."""
 
+    form = VersionedAdminForm
+    change_form_template = "admin/accountable_change_form.html"
     list_display = (
         "title",
         "programme",

@@ -323,6 +323,8 @@ def choose_report_figures(*, report, user, kinds):
     report.appendix_figures = snapshot(report, chosen)
     report.full_clean()
     # Only the figures: the rest of this copy of the report may be older than
-    # another manager's edit of its header, which a full save would undo.
+    # another manager's edit of its header, which a full save would undo. The
+    # version moves on, so an edit page opened before cannot undo the choice.
     report.save(update_fields=["appendix_figures"])
+    HighlightReport.objects.mark_changed(report.pk)
     return report

@@ -653,6 +653,12 @@ class HighlightReportQuerySet(models.QuerySet):
         if not self.filter(pk=pk, status=HighlightReport.Status.DRAFT).exists():
             raise ReportIsPublished(pk)
 
+    def mark_changed(self, pk):
+        """Bump report `pk`'s version after a change made beside its edit form
+        (a row left out or put back, appendix figures chosen), so an edit page
+        opened before it is refused (EditConflict) instead of saving over it."""
+        self.filter(pk=pk).update(version=models.F("version") + 1)
+
     def published(self):
         return self.filter(status=HighlightReport.Status.PUBLISHED)
 
@@ -695,13 +701,18 @@ class HighlightReportManager(models.Manager.from_queryset(HighlightReportQuerySe
         )
 
 
-class HighlightReport(models.Model):
+class HighlightReport(Versioned):
     """A programme's highlight report for one reporting period.
 
     Drafted from the projects' updates, edited by the programme's managers, then
     published: from then on it is the snapshot the committee saw, so the header
     and rows hold copied text rather than live links. A correction is a new
     version; publishing it marks the earlier one superseded.
+
+    Two counters, not to be confused: `version_number` is the report's
+    version 1, 2, … within its period, as printed; `version` (Versioned) is
+    bumped on every save, so two managers editing one draft never silently
+    overwrite each other.
     """
 
     seed_written_once = True  # core.seed: a reload never rewrites what a committee saw

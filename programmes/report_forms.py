@@ -85,9 +85,16 @@ class CorrectReportForm(forms.Form):
 
 class HighlightReportForm(ScopedModelForm):
     """The report's header narrative. Bound together with the rows formset, so
-    the overall-RAG rule is checked against the row ratings being saved."""
+    the overall-RAG rule is checked against the row ratings being saved.
+
+    As in core.forms.VersionedModelForm, the version the manager loaded
+    travels in a hidden field: report_edit saves nothing if another manager
+    (or a row left out, put back or a figure chosen) has moved it on since.
+    """
 
     SECTION_FIELDS = ("include_benefits", "include_milestones")
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = HighlightReport
@@ -114,6 +121,7 @@ class HighlightReportForm(ScopedModelForm):
 
     def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
         self.rows = rows
         self.helper = crispy_helper("Save draft")
         self.helper.inputs = []  # one submit button for header and rows, in the template

@@ -14,7 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.models import RAG
+from core.forms import add_conflict_error
+from core.models import RAG, EditConflict
 from core.views import pdf_download
 from programmes.access import get_programme_for_user, get_report_for_user
 from programmes.models import HighlightReport, Project, ReportIsPublished
@@ -113,15 +114,24 @@ def report_edit(request, pk):
     if request.method == "POST" and all([rows.is_valid(), form.is_valid()]):
         try:
             with transaction.atomic():
-                form.save()
+                # Claim the report at the version this page loaded before
+                # anything is written: a stale page saves neither header nor rows.
+                form.save(commit=False).save_if_unchanged(form.cleaned_data["version"] or 0)
                 rows.save()
                 if form.sections_changed:
                     copy_report_sections(report=report, user=request.user)
+        except EditConflict as conflict:
+            if not conflict.current.is_draft:  # published meanwhile: the version moved on with it
+                messages.error(request, str(ReportIsPublished()))
+                return redirect(report)
+            add_conflict_error(form, conflict)
+            report = get_report_for_user(request, pk, for_edit=True)  # as saved, not as typed
         except ReportIsPublished as refused:
             messages.error(request, str(refused))
+            return redirect(report)
         else:
             messages.success(request, "Draft saved.")
-        return redirect(report)
+            return redirect(report)
     context = {"report": _load_sections(report), "form": form, "rows": rows, "left_out": left_out_projects(report)}
     return render(request, "programmes/highlight_report_edit.html", context)
 

@@ -219,16 +219,14 @@ def remove_report_row(*, row, user):
     overall RAG (with a reason), it follows the rows left: the suggestion is
     always the worst of the rows actually in the report.
     """
-    # Fetched afresh: the caller's report may hold its rows prefetched.
-    report = HighlightReport.objects.get(pk=row.report_id)
+    # Fetched afresh (the caller's report may hold its rows prefetched), and
+    # locked, so the version a save below bumps is the one stored.
+    report = HighlightReport.objects.select_for_update().get(pk=row.report_id)
     check_scope(user, report)
     report.ensure_draft()
     suggested = report.worst_row_rag()
     row.delete()
-    if report.overall_rag == suggested and not report.overall_rag_reason.strip():
-        report.overall_rag = report.worst_row_rag()
-        report.full_clean()
-        report.save()
+    _follow_suggested_rag(report, suggested)
     return report
 
 
@@ -589,11 +587,15 @@ def _draft_row(project, workstream, update, previous_rags, position):
 
 def _follow_suggested_rag(report, suggested_before):
     """Keep the overall RAG on the suggestion (the worst row) after rows
-    change, unless the manager overrode it with a reason."""
+    change, unless the manager overrode it with a reason. Either way the
+    report's version moves on, so an edit page opened before the rows
+    changed cannot save over them."""
     if report.overall_rag == suggested_before and not report.overall_rag_reason.strip():
         report.overall_rag = report.worst_row_rag()
         report.full_clean()
-        report.save()
+        report.save()  # Versioned: bumps the version
+    else:
+        HighlightReport.objects.mark_changed(report.pk)
 
 
 def left_out_projects(report):
@@ -615,7 +617,8 @@ def restore_report_row(*, report, project, user):
     the programme or shared into it) and not already in it. The overall RAG
     follows the rows unless the manager has overridden it with a reason.
     """
-    report = HighlightReport.objects.select_related("programme").get(pk=report.pk)
+    # Locked (the report only), so the version a save below bumps is the one stored.
+    report = HighlightReport.objects.select_related("programme").select_for_update(of=("self",)).get(pk=report.pk)
     check_scope(user, report)
     report.ensure_draft()
     placed = {p.pk: (ws, p) for ws, p in left_out_projects(report)}

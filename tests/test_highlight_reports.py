@@ -73,6 +73,7 @@ def edit_data(report, **header):
         "management_summary": report.management_summary,
         "overall_rag": report.overall_rag,
         "overall_rag_reason": report.overall_rag_reason,
+        "version": report.version,  # as loaded: a stale version is refused (EditConflict)
         "rows-TOTAL_FORMS": len(rows),
         "rows-INITIAL_FORMS": len(rows),
         "rows-MIN_NUM_FORMS": 0,

@@ -231,7 +231,7 @@ def test_editing_an_old_draft_is_not_caught_by_the_margin(client, manager, progr
     report = draft_highlight_report(programme=programme, period_start=START, period_end=END, user=manager)
     client.force_login(manager)
     data = {"management_summary": "Revised.", "overall_rag": report.overall_rag, "overall_rag_reason": ""}
-    data |= {"title": report.title}
+    data |= {"title": report.title, "version": report.version}
     data |= {"rows-TOTAL_FORMS": 1, "rows-INITIAL_FORMS": 1, "rows-MIN_NUM_FORMS": 0, "rows-MAX_NUM_FORMS": 1000}
     row = report.rows.get()
     data |= {"rows-0-id": row.pk, "rows-0-report": report.pk, "rows-0-key_progress": "", "rows-0-rag": row.rag}
