@@ -16,10 +16,10 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from actions.models import ActionItem, ActionUpdate, Recommendation, Status
+from actions.models import ActionItem, Recommendation, Status
 from core.models import RAG
 from programmes.exceptions import (
     REVISION_FLAG_FROM,
@@ -68,12 +68,11 @@ def action_items(actions, programme=None):
     `programme`, else by review area: three queries. Complete is done on its
     completion date, superseded is suspended; the reason is the latest
     update's note; revisions are its DueDateRevisions."""
-    latest = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by("-update_date", "-recorded_at")
     rows = (
         actions.select_related(
             "owner", "section__area", "section__plan", "project__workstream__programme", "workstream__programme"
         )
-        .annotate(latest_note=Subquery(latest.values("note")[:1]))
+        .with_latest_note()
         .prefetch_related("due_date_revisions")
     )
     if programme is None:
@@ -87,7 +86,7 @@ def action_items(actions, programme=None):
             Revision(r.changed_at, r.old_date, r.new_date, r.old_wording, r.reason)
             for r in action.due_date_revisions.all()
         ]
-        done = action.status == Status.COMPLETE or action.rag == RAG.COMPLETE
+        done = action.is_done
         items.append(
             ScheduleItem(
                 kind="Action",

@@ -215,14 +215,22 @@ def progress_summary(actions, today=None):
     return counts
 
 
+def _latest_update():
+    """Each action's latest progress update, as a subquery on the outer action."""
+    return ActionUpdate.objects.filter(action=OuterRef("pk")).order_by("-update_date", "-recorded_at")
+
+
 class ActionItemQuerySet(AccountableQuerySet):
     def open(self):
         return super().open().exclude(status__in=CLOSED_STATUSES)
 
     def with_last_update(self):
         """Annotate `last_update_on` without a GROUP BY, so it combines with prefetching."""
-        latest = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by("-update_date", "-recorded_at")
-        return self.annotate(last_update_on=Subquery(latest.values("update_date")[:1]))
+        return self.annotate(last_update_on=Subquery(_latest_update().values("update_date")[:1]))
+
+    def with_latest_note(self):
+        """Annotate `latest_note`, the latest progress update's note, the same way."""
+        return self.annotate(latest_note=Subquery(_latest_update().values("note")[:1]))
 
     def open_or_completed_since(self, since, until):
         """Still open, or completed after `since` (a date, or None for ever)
@@ -402,6 +410,11 @@ class ActionItem(RefModel, Accountable):
         return revisions[0].old_date if revisions else self.due_date
 
     @property
+    def is_done(self):
+        """Complete, by its status or by its RAG, whichever came first."""
+        return self.status == Status.COMPLETE or self.is_complete
+
+    @property
     def is_closed(self):
         return self.status in CLOSED_STATUSES or self.is_complete
 
@@ -412,7 +425,7 @@ class ActionItem(RefModel, Accountable):
     def progress_category(self, today=None):
         """How committee progress tables count it: complete, overdue, at risk
         (rated Red or Amber) or on track (Green, or not yet rated)."""
-        if self.status == Status.COMPLETE or self.is_complete:
+        if self.is_done:
             return Progress.COMPLETE
         if self.status == Status.SUPERSEDED:
             return Progress.SUPERSEDED
