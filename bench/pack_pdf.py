@@ -186,6 +186,7 @@ def add_papers(data):
         narrative = draft_narrative_update(
             programme=programme, period_start=report.period_start, period_end=report.period_end, user=data.manager
         )
+        type(narrative).objects.filter(pk=narrative.pk).update(status="final")  # only a final one goes to committee
         kinds = ReportAppendix.Kind
         ReportAppendix.objects.bulk_create(
             [

@@ -206,7 +206,10 @@ class ReportAppendixForm(forms.ModelForm):
         self.fields["highlight_report"].queryset = (
             HighlightReport.objects.published().select_related("programme").order_by("programme__name", "-period_end")
         )
-        self.fields["narrative"].queryset = NarrativeUpdate.objects.select_related("programme")
+        # Only final narrative updates, as only published highlight reports: a draft may still change.
+        self.fields["narrative"].queryset = NarrativeUpdate.objects.final().select_related("programme")
+        self.fields["narrative"].label = "Final narrative programme update"
+        self.fields["narrative"].error_messages["invalid_choice"] = ReportAppendix.NARRATIVE_NOT_FINAL
         self.fields["programme"].queryset = Programme.objects.order_by("name")
         self.fields["file"].help_text = (
             f"A paper produced elsewhere, as a PDF of at most {settings.APPENDIX_UPLOAD_MAX_MB} MB without a password: "

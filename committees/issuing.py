@@ -46,6 +46,30 @@ STOPPED = "Generation stopped before it finished (the background worker was stop
 SUPERSEDED = STOPPED + " Version {version} was requested in its place."
 NO_EXEMPT_ITEMS = "This meeting has no Part 2 (exempt) items, so there is no exempt pack to issue."
 NOT_RETRYABLE = "Only a pack that failed or stopped before it finished can be tried again."
+DRAFT_NARRATIVE = (
+    "Not issued: Appendix {position} to item {number} ({item}) is the narrative update “{narrative}”, which is "
+    "a draft, and an issued pack can never be changed. Ask the programme's managers to mark it final, or remove "
+    "the appendix, then issue the pack again."
+)
+
+
+def check_no_draft_narratives(meeting, part):
+    """Refuse to issue (or go on generating) a pack whose reports append a
+    narrative update that is a draft, e.g. one set back to draft after the
+    clerk attached it (Meeting.draft_narrative_appendices)."""
+    drafts = meeting.draft_narrative_appendices(exempt=part == IssuedPack.Part.EXEMPT)
+    if drafts:
+        raise ValidationError(
+            [
+                DRAFT_NARRATIVE.format(
+                    position=appendix.position,
+                    number=appendix.agenda_item.number,
+                    item=appendix.agenda_item.title,
+                    narrative=appendix.narrative.title,
+                )
+                for appendix in drafts
+            ]
+        )
 
 
 def request_issue(*, meeting, part, user):
@@ -56,6 +80,7 @@ def request_issue(*, meeting, part, user):
         raise PermissionDenied(CLERKS_ONLY)
     if part == IssuedPack.Part.EXEMPT and not meeting.agenda_items.filter(exempt=True).exists():
         raise ValidationError(NO_EXEMPT_ITEMS)
+    check_no_draft_narratives(meeting, part)
     with transaction.atomic():
         # One request at a time per meeting (PostgreSQL; SQLite's write lock
         # serialises the whole transaction anyway), so two clicks cannot both
@@ -82,6 +107,7 @@ def retry_issue(*, issued_pack, user):
         pack = IssuedPack.objects.select_for_update().get(pk=issued_pack.pk)
         if not pack.can_retry:
             raise ValidationError(NOT_RETRYABLE)
+        check_no_draft_narratives(pack.meeting, pack.part)
         # requested_at restarts the clock that decides when a queued pack is stale.
         IssuedPack.objects.filter(pk=pack.pk).update(
             status=IssuedPack.Status.QUEUED,
@@ -113,6 +139,7 @@ def render_pack(pack):
     """The PDF bytes of the pack's part, rendered as the pack print view is."""
     meeting = Meeting.objects.select_related("committee", "pack_item").prefetch_related("agenda_items")
     meeting = meeting.get(pk=pack.meeting_id)
+    check_no_draft_narratives(meeting, pack.part)  # set back to draft since the clerk asked
     return papers.pack_pdf(meeting, exempt=pack.part == IssuedPack.Part.EXEMPT)
 
 
@@ -152,7 +179,10 @@ def generate_pack(issued_pack_id):
         if stored:
             storage.delete(stored)
         stopped = not isinstance(error, Exception)
-        reason = STOPPED if stopped else FAILED.format(error=str(error) or type(error).__name__)
+        if isinstance(error, ValidationError):  # refused, in words for the clerk
+            reason = " ".join(error.messages)
+        else:
+            reason = STOPPED if stopped else FAILED.format(error=str(error) or type(error).__name__)
         mine.update(status=IssuedPack.Status.FAILED, error=reason)
         raise
     if not finished:

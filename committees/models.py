@@ -199,6 +199,24 @@ class Meeting(models.Model):
     def previous(self):
         return Meeting.objects.before(self).order_by("-date").first()
 
+    def draft_narrative_appendices(self, *, exempt=False):
+        """The appendices of this meeting's Part 1 reports (exempt=True: its
+        Part 2 reports) that are narrative updates in draft, e.g. set back to
+        draft after the clerk attached them. The pack is not issued while
+        there are any (committees.issuing): it would freeze text that may
+        still change, unmarked, into the papers the public can download."""
+        return (
+            ReportAppendix.objects.filter(
+                agenda_item__meeting=self,
+                agenda_item__has_report=True,
+                agenda_item__exempt=exempt,
+                kind=ReportAppendix.Kind.NARRATIVE_UPDATE,
+                narrative__status=NarrativeUpdate.Status.DRAFT,
+            )
+            .select_related("agenda_item", "narrative")
+            .order_by("agenda_item__number", "position")
+        )
+
     @property
     def as_at(self):
         """The date the papers speak as at: the front sheet's date, else the meeting's."""
@@ -641,6 +659,11 @@ class ReportAppendix(ClerksWrite, models.Model):
 
     WIDE_KINDS = ("highlight_report", "action_plan_progress", "risks")  # printed on A4 landscape pages
 
+    NARRATIVE_NOT_FINAL = (
+        "Only a final narrative programme update can go to committee: this one is still a draft. "
+        "Ask the programme's managers to mark it final first."
+    )
+
     @property
     def is_wide(self):
         return self.kind in self.WIDE_KINDS
@@ -660,8 +683,11 @@ class ReportAppendix(ClerksWrite, models.Model):
                 errors["highlight_report"] = "Choose the published highlight report."
             elif self.highlight_report.status == HighlightReport.Status.DRAFT:
                 errors["highlight_report"] = "Only a published highlight report can go to committee."
-        if self.kind == self.Kind.NARRATIVE_UPDATE and self.narrative_id is None:
-            errors["narrative"] = "Choose the narrative programme update."
+        if self.kind == self.Kind.NARRATIVE_UPDATE:
+            if self.narrative_id is None:
+                errors["narrative"] = "Choose the narrative programme update."
+            elif self.narrative.is_draft:
+                errors["narrative"] = self.NARRATIVE_NOT_FINAL
         if self.kind in (self.Kind.SAVINGS, self.Kind.MILESTONES, self.Kind.RISKS) and self.programme_id is None:
             errors["programme"] = "Choose the programme."
         errors.update(self._check_upload())

@@ -2051,6 +2051,10 @@ def split_bullets(paragraph):
 
 
 class NarrativeUpdateQuerySet(models.QuerySet):
+    def final(self):
+        """Those marked final: only these go to committee (a draft may still change)."""
+        return self.filter(status=NarrativeUpdate.Status.FINAL)
+
     def for_display(self):
         """Everything a narrative update's pages print, in a fixed number of queries."""
         return self.select_related("programme", "created_by").prefetch_related("sections")

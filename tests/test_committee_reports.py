@@ -302,7 +302,11 @@ def grow(meeting, clerk, manager, programme, size):
 
     report = published_report(programme, manager, size)
     narrative = NarrativeUpdate.objects.create(
-        programme=programme, title="OIP update", period_start=datetime.date(2010, 1, 1), period_end=report.period_end
+        programme=programme,
+        title="OIP update",
+        period_start=datetime.date(2010, 1, 1),
+        period_end=report.period_end,
+        status="final",
     )
     for s in range(size):
         NarrativeSection.objects.create(narrative=narrative, position=s, heading=f"Section {s}", text="A.\n\nB.")
@@ -361,6 +365,7 @@ def test_a_narrative_update_prints_as_an_appendix(client, clerk, programme, item
         title="OIP update",
         period_start=datetime.date(2011, 10, 1),
         period_end=datetime.date(2012, 1, 10),
+        status="final",
     )
     NarrativeSection.objects.create(narrative=narrative, position=1, heading="Shared services", level=1, text="")
     NarrativeSection.objects.create(
@@ -389,3 +394,133 @@ def test_pack_pdf_turns_landscape_for_a_highlight_report_appendix(client, clerk,
     total = len(reader.pages)
     for number, page in enumerate(reader.pages, start=1):
         assert f"Page {number} of {total}" in page.extract_text()
+
+
+# --- Only final narrative updates go to committee -------------------------------------------
+
+
+def narrative_update(programme, status="final", text="Went to tender."):
+    from programmes.models import NarrativeSection, NarrativeUpdate
+
+    narrative = NarrativeUpdate.objects.create(
+        programme=programme,
+        title=f"OIP update ({status})",
+        period_start=datetime.date(2011, 10, 1),
+        period_end=datetime.date(2012, 1, 10),
+        status=status,
+    )
+    NarrativeSection.objects.create(narrative=narrative, position=1, heading="Libraries", text=text)
+    return narrative
+
+
+def test_only_a_final_narrative_update_is_offered_or_accepted_as_an_appendix(client, clerk, programme, item):
+    from django.core.exceptions import ValidationError
+
+    draft = narrative_update(programme, status="draft", text="Draft wording still changing.")
+    final = narrative_update(programme, text="Went to tender.")
+    client.force_login(clerk)
+    page = client.get(report_url("report_edit", item)).content.decode()
+    assert f'<option value="{final.pk}">OIP update (final)</option>' in page
+    assert "OIP update (draft)" not in page
+    response = client.post(
+        report_url("appendix_add", item), {"kind": "narrative_update", "narrative": draft.pk}, follow=True
+    )
+    body = response.content.decode()
+    assert "The appendix was not added" in body
+    assert "Only a final narrative programme update can go to committee: this one is still a draft." in body
+    assert not item.appendices.exists()
+    # Nor past the form (the admin, an import): the model refuses it too.
+    with pytest.raises(ValidationError) as refused:
+        services.add_appendix(item=item, user=clerk, appendix=ReportAppendix(kind="narrative_update", narrative=draft))
+    assert refused.value.message_dict["narrative"] == [ReportAppendix.NARRATIVE_NOT_FINAL]
+    assert not item.appendices.exists()
+
+    response = client.post(
+        report_url("appendix_add", item), {"kind": "narrative_update", "narrative": final.pk}, follow=True
+    )
+    assert "Appendix added." in response.content.decode()
+    assert list(item.appendices.values_list("narrative", flat=True)) == [final.pk]
+    html = client.get(report_url("report", item)).content.decode()
+    assert "Went to tender." in html
+    assert "DRAFT" not in html
+
+
+def test_a_narrative_set_back_to_draft_after_it_was_attached_prints_marked_draft(
+    client, clerk, manager, programme, meeting, item
+):
+    from programmes.services import reopen_narrative_update
+
+    narrative = narrative_update(programme, text="Went to tender.")
+    services.add_appendix(item=item, user=clerk, appendix=ReportAppendix(kind="narrative_update", narrative=narrative))
+    reopen_narrative_update(narrative=narrative, user=manager, expected_version=narrative.version)
+    client.force_login(clerk)
+    for url in [reverse("committees:pack", args=[meeting.pk]), report_url("report", item)]:
+        html = client.get(url).content.decode()
+        assert "Appendix 1: OIP update (final) (DRAFT)</h2>" in html, url
+        assert "<strong>DRAFT</strong>: this narrative update is a draft again" in html
+        assert 'class="report-appendix appendix-draft"' in html  # watermarked on print
+    edit = client.get(report_url("report_edit", item)).content.decode()
+    assert "<strong>DRAFT</strong>: set back to draft, so the pack cannot be issued until it is final" in edit
+
+
+# --- The LEC action plan progress appendix's filters ----------------------------------------
+
+
+@pytest.fixture
+def plan_actions(programme):
+    """Action-plan actions of the committee's programme, each titled by how
+    the 18 April 2012 papers judge it (overdue as at that day, not today)."""
+    from actions.models import Status
+    from core.models import RAG
+
+    section = factories.make_section(area=factories.make_area(title="Customer access"))
+    section.plan.programme = programme
+    section.plan.save()
+    recommendation = factories.make_recommendation(section.area)
+    later, earlier = datetime.date(2012, 12, 31), datetime.date(2012, 3, 1)
+    for title, fields in {
+        "Red action": {"rag": RAG.RED, "due_date": later},
+        "Amber action": {"rag": RAG.AMBER, "due_date": later},
+        "Overdue Green action": {"rag": RAG.GREEN, "due_date": earlier},
+        "On-track Green action": {"rag": RAG.GREEN, "due_date": later},
+        "Green action overdue only since": {"rag": RAG.GREEN, "due_date": datetime.date(2013, 1, 31)},
+        "Complete action": {"status": Status.COMPLETE, "rag": RAG.COMPLETE, "completed_on": earlier, "due_date": later},
+        "Superseded action": {"status": Status.SUPERSEDED, "rag": RAG.RED, "due_date": earlier},
+    }.items():
+        status = fields.pop("status", Status.IN_PROGRESS)
+        factories.make_action([recommendation], section=section, title=title, status=status, **fields)
+    backdate_all(datetime.date(2012, 4, 1))
+
+
+AT_RISK = ["Red action", "Amber action", "Overdue Green action"]
+OPEN = [*AT_RISK, "On-track Green action", "Green action overdue only since"]
+ALL = [*OPEN, "Complete action", "Superseded action"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "shown", "note"),
+    [
+        ({"at_risk_only": "on"}, AT_RISK, "Showing at-risk actions (Red or Amber, or overdue) only."),
+        (
+            {"at_risk_only": "on", "open_only": "on"},
+            AT_RISK,
+            "Showing open actions that are at-risk actions (Red or Amber, or overdue) only.",
+        ),
+        ({"open_only": "on"}, OPEN, "Showing open actions only."),
+        ({}, ALL, None),
+    ],
+    ids=["at-risk only", "at-risk and open only", "open only", "all"],
+)
+def test_action_plan_progress_appendix_prints_only_the_actions_its_filters_keep(
+    client, clerk, meeting, item, plan_actions, filters, shown, note
+):
+    client.force_login(clerk)
+    client.post(report_url("appendix_add", item), {"kind": "action_plan_progress", **filters})
+    appendix = item.appendices.get()
+    assert (appendix.open_only, appendix.at_risk_only) == ("open_only" in filters, "at_risk_only" in filters)
+    for url in [report_url("report", item), reverse("committees:pack", args=[meeting.pk])]:
+        html = client.get(url).content.decode()
+        printed = html.split(f'id="appendix-{appendix.pk}"', 1)[1].split("</section>", 1)[0]
+        for title in ALL:
+            assert (f">{title}<" in printed) == (title in shown), (url, title)
+        assert (note in printed) if note else ("Showing" not in printed)

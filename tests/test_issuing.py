@@ -14,10 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django_tasks_db.models import DBTaskResult
 
 from committees import issuing, papers, services
-from committees.models import AgendaItem, Committee, IssuedPack, Meeting
+from committees.models import AgendaItem, Committee, IssuedPack, Meeting, ReportAppendix
 
 pytestmark = pytest.mark.django_db
 
@@ -483,3 +484,98 @@ def test_issued_packs_page_runs_constant_queries(client, clerk, meeting, size, d
     with django_assert_num_queries(7):
         response = client.get(reverse("committees:issued", args=[meeting.pk]))
     assert response.content.decode().count('<tr id="pack-') == size
+
+
+# --- Draft narrative updates are never issued ---------------------------------------------
+
+
+def attach_narrative(item, clerk, programme, text="Went to tender."):
+    """A final narrative update appended to the item's report."""
+    from programmes.models import NarrativeSection, NarrativeUpdate
+
+    narrative = NarrativeUpdate.objects.create(
+        programme=programme,
+        title="OIP update",
+        period_start=datetime.date(2010, 4, 22),
+        period_end=datetime.date(2010, 5, 20),
+        status=NarrativeUpdate.Status.FINAL,
+    )
+    NarrativeSection.objects.create(narrative=narrative, position=1, heading="Libraries", text=text)
+    services.add_appendix(item=item, user=clerk, appendix=ReportAppendix(kind="narrative_update", narrative=narrative))
+    return narrative
+
+
+def set_back_to_draft(narrative, manager):
+    from programmes.services import reopen_narrative_update
+
+    narrative.refresh_from_db()
+    return reopen_narrative_update(narrative=narrative, user=manager, expected_version=narrative.version)
+
+
+def pdf_text(pack):
+    pack.refresh_from_db()
+    return " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(pack.pdf.path).pages)
+
+
+DRAFT_REFUSED = (
+    "Not issued: Appendix 1 to item 8 (Organisational Improvement Programme) is the narrative update “OIP update”, "
+    "which is a draft, and an issued pack can never be changed. Ask the programme's managers to mark it final, or "
+    "remove the appendix, then issue the pack again."
+)
+
+
+def test_a_pack_whose_narrative_appendix_is_a_draft_again_is_not_issued(
+    client, clerk, manager, programme, meeting, django_capture_on_commit_callbacks
+):
+    narrative = attach_narrative(meeting.pack_item, clerk, programme)
+    set_back_to_draft(narrative, manager)
+    client.force_login(clerk)
+    response = issue(client, meeting, django_capture_on_commit_callbacks)
+    assert escape(DRAFT_REFUSED) in response.content.decode()
+    assert not IssuedPack.objects.exists()
+    assert not DBTaskResult.objects.exists()
+
+    # Final again: it is issued, and the stored PDF prints it.
+    narrative.refresh_from_db()
+    type(narrative).objects.filter(pk=narrative.pk).update(status="final")
+    response = issue(client, meeting, django_capture_on_commit_callbacks)
+    assert "Version 1 of the Part 1 (public) pack is being generated" in response.content.decode()
+    pack = IssuedPack.objects.get()
+    assert issuing.generate_pack.call(pack.pk) == "issued"
+    text = pdf_text(pack)
+    assert "Appendix 1: OIP update" in text
+    assert "Went to tender." in text
+    assert "DRAFT" not in text
+
+
+def test_a_draft_narrative_in_a_part_2_report_stops_only_the_exempt_pack(clerk, manager, programme, meeting):
+    exempt = AgendaItem.objects.create(
+        meeting=meeting, number=13, title="Printing contract award", has_report=True, exempt=True
+    )
+    set_back_to_draft(attach_narrative(exempt, clerk, programme), manager)
+    with pytest.raises(ValidationError, match=r"Appendix 1 to item 13 \(Printing contract award\) is the narrative"):
+        issuing.request_issue(meeting=meeting, part=IssuedPack.Part.EXEMPT, user=clerk)
+    assert issuing.request_issue(meeting=meeting, part=IssuedPack.Part.PUBLIC, user=clerk).version == 1
+    assert list(IssuedPack.objects.values_list("part", flat=True)) == [IssuedPack.Part.PUBLIC]
+
+
+def test_a_narrative_set_back_to_draft_while_the_pack_is_queued_fails_it_and_keeps_no_file(
+    client, clerk, manager, programme, meeting, private_media
+):
+    narrative = attach_narrative(meeting.pack_item, clerk, programme)
+    pack = issuing.request_issue(meeting=meeting, part=IssuedPack.Part.PUBLIC, user=clerk)
+    set_back_to_draft(narrative, manager)
+    with pytest.raises(ValidationError):
+        issuing.generate_pack.call(pack.pk)
+    pack.refresh_from_db()
+    assert (pack.status, pack.error) == (IssuedPack.Status.FAILED, DRAFT_REFUSED)
+    assert not pack.pdf
+    assert stored_files(private_media) == []
+    client.force_login(clerk)
+    page = client.get(reverse("committees:issued", args=[meeting.pk])).content.decode()
+    assert "Not issued: Appendix 1 to item 8 (Organisational Improvement Programme)" in page
+    # Retrying is refused too while it is a draft, and the pack stays failed.
+    response = client.post(reverse("committees:issued_retry", args=[pack.pk]), follow=True)
+    assert escape(DRAFT_REFUSED) in response.content.decode()
+    pack.refresh_from_db()
+    assert pack.status == IssuedPack.Status.FAILED

@@ -17,7 +17,9 @@ import pypdf
 import pytest
 
 from committees import papers
-from committees.models import Committee, Meeting
+from committees.models import Committee, Meeting, ReportAppendix
+from programmes.models import NarrativeSection, NarrativeUpdate
+from tests import factories
 from tests.test_pack_front_sheet import build_june_meeting
 
 COMMITTEE = "ie-sub-committee"
@@ -31,6 +33,75 @@ def seeded(seed_data):
 def squash(text):
     """Text without any whitespace: pypdf breaks lines where the PDF does."""
     return re.sub(r"\s+", "", text)
+
+
+def cover_blocks(item):
+    """What a report's cover prints, label by label, from the item's stored
+    fields (a blank one prints its label alone, as the council leaves it)."""
+    recommendations = " ".join(f"2.{n} {line}" for n, line in enumerate(item.recommendation_lines, start=1))
+    contact = [f"Tel: {item.contact_telephone}"] if item.contact_telephone else []
+    contact += [f"E-mail: {item.contact_email}"] if item.contact_email else []
+    return [
+        f"Title: {item.title.upper()}",
+        *contact,
+        f"Chief Officer: {item.chief_officer} Ward: {item.ward}",
+        f"1. Reason for report {item.reason}",
+        f"2. RECOMMENDATION(S) {recommendations}",
+        f"Corporate Policy 1. Policy Status: {item.policy_status} 2. BBB Priority: {item.bbb_priority}",
+        f"Financial 1. Cost of proposal: {item.cost_of_proposal} 2. Ongoing costs: {item.ongoing_costs} "
+        f"3. Budget head/performance centre: {item.budget_head} "
+        f"4. Total current budget for this head: {item.total_current_budget} "
+        f"5. Source of funding: {item.source_of_funding}",
+        f"Staff 1. Number of staff (current and additional): {item.staff_number} "
+        f"2. If from existing staff resources, number of staff hours: {item.staff_hours}",
+        f"Legal 1. Legal Requirement: {item.legal_requirement} 2. Call-in: {item.call_in}",
+        f"Customer Impact 1. Estimated number of users/beneficiaries (current and projected): {item.customer_impact}",
+        f"Ward Councillor Views 1. Have Ward Councillors been asked for comments? {item.ward_councillors_asked} "
+        f"2. Summary of Ward Councillors comments: {item.ward_councillors_comments}",
+    ]
+
+
+def appendix_heading(appendix, position):
+    """An appendix's heading as _report_paper.html prints it."""
+    title = appendix.title
+    if not title:
+        paper = appendix.highlight_report or appendix.narrative
+        title = paper.title if paper else appendix.get_kind_display()
+        if paper is None and appendix.programme_id:
+            title += f", {appendix.programme.name}"
+    return f"Appendix {position}: {title}"
+
+
+def paper_headings(paper):
+    """The headings a paper prints that must never end a page: its report's
+    section and commentary headings, its appendices' headings and the
+    headings of a narrative update appended; or the titles of its minutes."""
+    item = paper.item
+    if not item.has_report:
+        return {f"{minute.number} {minute.title}".upper() for minute in paper.minutes} | {
+            f"Minutes of the meeting held on {item.minutes_of.date:%-d %B %Y}"
+        }
+    headings = {paragraph.text.strip() for number, paragraph in item.commentary if number is None}
+    headings |= {"1. Reason for report", "2. RECOMMENDATION(S)", "3. COMMENTARY", "4. POLICY IMPLICATIONS"}
+    headings |= {"5. FINANCIAL IMPLICATIONS", "6. LEGAL IMPLICATIONS", "7. PERSONNEL IMPLICATIONS"}
+    headings |= {"Corporate Policy", "Financial", "Staff", "Legal", "Customer Impact", "Ward Councillor Views"}
+    for position, appendix in enumerate(item.appendices.all(), start=1):
+        if appendix.kind != "uploaded":  # its label is the placeholder page's running head
+            headings.add(appendix_heading(appendix, position))
+        if appendix.narrative_id:
+            headings |= {section.heading for section in appendix.narrative.sections.all()}
+    return headings
+
+
+def stranded_heading(lines, headings):
+    """The heading, if any, that the page's last lines (a heading may wrap
+    onto two or three) print, with nothing of its section after it."""
+    squashed = {squash(heading): heading for heading in headings}
+    for count in (1, 2, 3):
+        tail = squash("".join(lines[-count:]))
+        if tail in squashed:
+            return squashed[tail]
+    return None
 
 
 class Pack:
@@ -127,6 +198,11 @@ def check_pack(pack):
         assert pack.agenda_pages(item, front_pages) == (start, end), f"agenda item {item.number}'s pages"
         assert not pack.landscape[start - 1], f"item {item.number} starts on a portrait page"
         text = "\n".join(pack.texts[start - 1 : end])
+        # No heading left alone at the foot of a page: the lines above the footer are never one.
+        headings = paper_headings(paper)
+        for number in range(start, end + 1):
+            heading = stranded_heading(pack.body_lines(number), headings)
+            assert heading is None, f"the heading {heading!r} ends page {number}"
         if item.has_report:
             cover = squash(pack.page(start))
             assert squash(f"Agenda Item No. {item.number}") in cover
@@ -134,16 +210,19 @@ def check_pack(pack):
             for value in [item.report_number, item.decision_maker, item.contact_officer, item.decision_type]:
                 assert squash(value) in cover, (item.number, value)
             assert squash(f"Date: {meeting.date:%-d}") in cover
+            # Every block of the cover prints the item's stored values, in
+            # order, on its page or pages before the commentary.
+            body = squash("".join(line for number in range(start, end + 1) for line in pack.body_lines(number)))
+            cover = body.split(squash("3. COMMENTARY"), 1)[0]
+            at = 0
+            for block in cover_blocks(item):
+                found = cover.find(squash(block), at)
+                assert found >= 0, f"item {item.number}'s cover does not print {block!r} (after {cover[at:][:80]!r})"
+                at = found + len(squash(block))
             # Commentary numbered 3.1, 3.2 … in order, every one printed.
             expected = [number for number, _ in item.commentary if number]
             printed = re.findall(r"(?m)^(3\.\d+)\s", text)
             assert printed == expected, f"item {item.number}'s paragraph numbers"
-            # No heading left alone at the foot of a page: the line above the footer is never one.
-            headings = {paragraph.text.strip() for number, paragraph in item.commentary if number is None}
-            headings |= {"3. COMMENTARY", "4. POLICY IMPLICATIONS", "5. FINANCIAL IMPLICATIONS", "Corporate Policy"}
-            for number in range(start, end + 1):
-                lines = pack.body_lines(number)
-                assert not lines or lines[-1].strip() not in headings, f"a heading ends page {number}"
             appendices = list(item.appendices.all())
             if not appendices:
                 assert squash("Background Documents") in squash(pack.page(end))
@@ -159,6 +238,9 @@ def check_pack(pack):
             assert all(not landscape for landscape in pack.landscape[start - 1 : end]), "minutes are portrait"
     # Items without a paper in this pack print no page numbers.
     front = squash(" ".join(pack.texts[:front_pages]))
+    # The front sheet prints each item's number beside its title.
+    for item, _ in [*context["agenda"], *context["exempt_agenda"]]:
+        assert re.search(r"(?<!\d)" + re.escape(squash(f"{item.number} {item.title.upper()}")), front), item.number
     for item, paper in [*context["agenda"], *context["exempt_agenda"]]:
         if paper is None:
             assert not re.search(re.escape(squash(item.title.upper())) + r"\(Pages?\d", front), item.number
@@ -198,10 +280,36 @@ def test_fixture_packs_pages_covers_numbering_and_orientation(seeded, pdf_engine
     assert [paper.item.number for paper in april.context["papers"]] == [1, 2]  # both reports, each with its cover
 
 
+def append_narrative(item):
+    """A final narrative programme update as the report's appendix: a
+    workstream heading, then projects with numbered paragraphs."""
+    programme = factories.make_programme(name="Organisational Improvement Programme", ref="oip-narrative")
+    narrative = NarrativeUpdate.objects.create(
+        programme=programme,
+        title="Organisational Improvement Programme update",
+        period_start=datetime.date(2010, 4, 22),
+        period_end=datetime.date(2010, 5, 20),
+        status=NarrativeUpdate.Status.FINAL,
+    )
+    for position, (level, heading, text) in enumerate(NARRATIVE, start=1):
+        NarrativeSection.objects.create(narrative=narrative, position=position, level=level, heading=heading, text=text)
+    ReportAppendix.objects.create(agenda_item=item, position=1, kind="narrative_update", narrative=narrative)
+
+
+NARRATIVE = [
+    (1, "Customer and Service Led Improvement", ""),
+    (2, "Customer access", "The contact centre opened on time.\n\nThe e-forms proposal went to the Board."),
+    (2, "Voice recognition", "Market research findings were reported in February."),
+    (1, "Shared Services", ""),
+    (2, "Joint web platform", "The bid to Capital Ambition was submitted with Bexley."),
+]
+
+
 def test_built_pack_prints_one_page_papers_as_page_and_the_rest_as_pages(db, pdf_engine):
     """The 1 June 2010 agenda built with factories: the minutes item and a
     report, with a Part 2 that prints no pages in the Part 1 pack."""
     meeting = build_june_meeting()
+    append_narrative(meeting.agenda_items.get(number=8))
     meeting = Meeting.objects.select_related("committee").get(pk=meeting.pk)
     pack = Pack(meeting)
     starts, ends = check_pack(pack)
@@ -214,6 +322,14 @@ def test_built_pack_prints_one_page_papers_as_page_and_the_rest_as_pages(db, pdf
     assert squash("EXEMPT MINUTES OF THE MEETING HELD ON 11TH FEBRUARY 2010") in squash(front)
     assert "LONDON EFFICIENCY CHALLENGE FEEDBACK" not in "".join(pack.texts)  # minute 42 is exempt
     assert datetime.date(2010, 2, 11).strftime("%-d %B %Y") in pack.page(starts[0])
+    # The narrative appendix, on portrait pages, its paragraphs numbered from the appendix's number.
+    appendix = pack.first_page_with("Appendix 1: Organisational Improvement Programme update", start=starts[1])
+    assert not pack.landscape[appendix - 1]
+    narrative = " ".join(pack.texts[appendix - 1 : ends[1]])
+    for text in ["Customer access", "The contact centre opened on time.", "The bid to Capital Ambition"]:
+        assert squash(text) in squash(narrative), text
+    assert re.findall(r"1\.\d+", narrative) == ["1.1", "1.2", "1.3", "1.4"]
+    assert "{#" not in narrative  # no template comment printed
 
 
 def test_pack_without_reports_prints_its_contents_with_pages(db, pdf_engine):

@@ -4,13 +4,17 @@ meetings without a login, as councils publish agendas. Nothing exempt,
 draft, unissued or failed is ever reachable there, nor any live page."""
 
 import datetime
+import io
 
+import pypdf
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from committees.models import AgendaItem, Committee, IssuedPack, Meeting
+from committees import issuing
+from committees.models import AgendaItem, Committee, IssuedPack, Meeting, ReportAppendix
 from core.models import RAG
 from programmes.services import draft_highlight_report, publish_highlight_report
 from tests import factories
@@ -197,3 +201,62 @@ def test_public_committee_page_runs_constant_queries(
     with django_assert_num_queries(4):
         response = client.get(reverse("public:committee", args=["ie"]))
     assert response.content.decode().count("Agenda and reports (PDF") == size
+
+
+# --- Draft narrative updates never reach the public ----------------------------------------
+
+
+def narrative_report(meeting, clerk, programme, *, status="final"):
+    """A Part 1 report appending a narrative update ("Went to tender.")."""
+    from programmes.models import NarrativeSection, NarrativeUpdate
+
+    item = AgendaItem.objects.create(meeting=meeting, number=6, title="OIP update", has_report=True)
+    narrative = NarrativeUpdate.objects.create(programme=programme, title="OIP narrative", status=status, **PERIOD)
+    NarrativeSection.objects.create(narrative=narrative, position=1, heading="Libraries", text="Went to tender.")
+    # Straight into the table, as an import might (the form and services refuse a draft).
+    ReportAppendix.objects.create(agenda_item=item, position=1, kind="narrative_update", narrative=narrative)
+    return narrative
+
+
+def public_pack_text(client, pack):
+    response = client.get(reverse("public:pack_pdf", args=["ie", pack.pk]))
+    assert response.status_code == 200
+    reader = pypdf.PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def test_a_narrative_rewritten_in_draft_after_issue_never_reaches_the_public(
+    client, committee, meeting, programme, manager, clerk
+):
+    from programmes.models import NarrativeSection
+    from programmes.services import reopen_narrative_update
+
+    narrative = narrative_report(meeting, clerk, programme)
+    pack = issuing.request_issue(meeting=meeting, part=IssuedPack.Part.PUBLIC, user=clerk)
+    assert issuing.generate_pack.call(pack.pk) == "issued"
+    # Set back to draft and rewritten: the council has not agreed this wording.
+    reopen_narrative_update(narrative=narrative, user=manager, expected_version=narrative.version)
+    NarrativeSection.objects.filter(narrative=narrative).update(text="Secret draft wording.")
+    with pytest.raises(ValidationError, match="is the narrative update “OIP narrative”, which is a draft"):
+        issuing.request_issue(meeting=meeting, part=IssuedPack.Part.PUBLIC, user=clerk)
+    assert IssuedPack.objects.count() == 1
+
+    body = client.get(reverse("public:committee", args=["ie"])).content.decode()
+    assert reverse("public:pack_pdf", args=["ie", pack.pk]) in body
+    assert "Secret draft wording" not in body
+    text = public_pack_text(client, pack)
+    assert "Appendix 1: OIP narrative" in text
+    assert "Went to tender." in text
+    assert "Secret draft wording" not in text
+    # The live pack, which shows the draft (marked DRAFT), is for logins only.
+    assert client.get(reverse("committees:pack", args=[meeting.pk])).status_code == 302
+
+
+def test_a_pack_with_a_draft_narrative_appendix_is_never_issued_or_public(client, committee, meeting, programme, clerk):
+    narrative_report(meeting, clerk, programme, status="draft")
+    with pytest.raises(ValidationError, match="Ask the programme's managers to mark it final"):
+        issuing.request_issue(meeting=meeting, part=IssuedPack.Part.PUBLIC, user=clerk)
+    assert not IssuedPack.objects.exists()
+    body = client.get(reverse("public:committee", args=["ie"])).content.decode()
+    assert "Agenda and reports (PDF" not in body
+    assert "Went to tender." not in body

@@ -27,7 +27,7 @@ def test_clerk_builds_and_issues_the_april_2012_pack(seeded, page, settings, tmp
     assert_no_axe_violations(page)
     form = page.locator("form").filter(has=page.get_by_role("heading", name="Add an appendix"))
     form.get_by_label("Kind").select_option(label="Key milestones")
-    form.get_by_label("Programme").select_option(label="Shared Services")
+    form.get_by_label("Programme", exact=True).select_option(label="Shared Services")
     form.get_by_role("button", name="Add appendix").click()
     expect(page.get_by_text("Appendix 1: Key milestones (Shared Services)")).to_be_visible()
     assert_no_axe_violations(page)
