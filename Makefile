@@ -61,6 +61,9 @@ format: install
 # The suite runs on SQLite always. With DATABASE_URL set it also runs on that
 # PostgreSQL server, side by side with the SQLite run (one per core); each
 # run's output is kept in test-artifacts/ and printed when both have ended.
+# Then each test that does not depend on the database runs once, not twice:
+# the browser tests in the PostgreSQL pass, the `single_pass` ones (their own
+# SQLite file, gunicorn, PDF layout) in the SQLite pass.
 # With CI=true a missing PostgreSQL or Chromium is a failure.
 LOGS := test-artifacts
 test: lint
@@ -68,8 +71,8 @@ test: lint
 	@if [ -n "$$DATABASE_URL" ]; then \
 		mkdir -p $(LOGS); \
 		echo "== Running the suite on SQLite and on PostgreSQL ($$DATABASE_URL) side by side"; \
-		env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider > $(LOGS)/sqlite.log 2>&1 & sqlite=$$!; \
-		$(BIN)/pytest -p no:cacheprovider --require-postgresql > $(LOGS)/postgresql.log 2>&1 & pg=$$!; \
+		env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider -m "not browser" > $(LOGS)/sqlite.log 2>&1 & sqlite=$$!; \
+		$(BIN)/pytest -p no:cacheprovider --require-postgresql -m "not single_pass" > $(LOGS)/postgresql.log 2>&1 & pg=$$!; \
 		trap 'kill $$sqlite $$pg 2>/dev/null' INT TERM; \
 		wait $$sqlite; sqlite_rc=$$?; wait $$pg; pg_rc=$$?; \
 		echo "== SQLite run (exit $$sqlite_rc)"; cat $(LOGS)/sqlite.log; \

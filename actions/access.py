@@ -71,11 +71,12 @@ def reviews_with_actions(as_at=None):
     )
 
 
-def get_review_for_user(request, ref):
+def get_review_for_user(request, ref, *, heading_only=False):
     """The review with every area, finding, recommendation and action its
     progress table and downloads show (reviews_with_actions). Reviews are
-    never changed in the browser, so there are no flags."""
-    return get_object_or_404(reviews_with_actions(), ref=ref)
+    never changed in the browser, so there is no for_edit flag. heading_only:
+    the review alone, for a page whose body may come from the page cache."""
+    return get_object_or_404(Review.objects.all() if heading_only else reviews_with_actions(), ref=ref)
 
 
 # More action rows than this (an action answering two recommendations is a

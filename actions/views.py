@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -22,6 +22,7 @@ from core.forms import add_conflict_error, add_model_errors
 from core.history import history_entries
 from core.imports import export_sheet
 from core.models import EditConflict
+from core.page_cache import render_with_cached_part
 from core.permissions import manages
 from core.spreadsheets import DOWNLOAD_FORMATS, download
 from core.views import edit_page
@@ -36,11 +37,17 @@ def review_list(request):
 def review_detail(request, ref):
     if (fmt := request.GET.get("download")) in DOWNLOAD_FORMATS:
         return review_imports.review_download(get_review_for_user(request, ref), fmt)
-    page = get_review_page_for_user(request, ref, area=request.GET.get("area"))
-    review = page.review
-    programme_ids = [plan.programme_id for plan in review.action_plans.all()]
-    can_add = Recommendation(area=ReviewArea(review=review)).can_be_edited_by(request.user, programme_ids)
-    return render(request, "actions/review_detail.html", {"review": review, "page": page, "can_add": can_add})
+
+    def page_context():
+        page = get_review_page_for_user(request, ref, area=request.GET.get("area"))
+        programme_ids = [plan.programme_id for plan in page.review.action_plans.all()]
+        can_add = Recommendation(area=ReviewArea(review=page.review)).can_be_edited_by(request.user, programme_ids)
+        return {"review": page.review, "page": page, "can_add": can_add}
+
+    review = get_review_for_user(request, ref, heading_only=True)
+    return render_with_cached_part(
+        request, "actions/review_detail.html", "actions:review", {"review": review}, page_context
+    )
 
 
 def review_progress(request, ref):
@@ -68,11 +75,10 @@ def action_list(request):
     if (fmt := request.GET.get("download")) in DOWNLOAD_FORMATS:
         rows = ACTIONS.export_rows(filterset.qs)
         return download(fmt, export_sheet(ACTIONS, rows), "actions")
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    # The recommendations each row answers, fetched once for the whole page.
-    prefetch_related_objects(
-        page.object_list, Prefetch("recommendations", Recommendation.objects.select_related("area"))
-    )
+    # The recommendations each row answers, fetched once for the whole page
+    # (lazily: a cached page runs none of it).
+    rows = filterset.qs.prefetch_related(Prefetch("recommendations", Recommendation.objects.select_related("area")))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "actions/action_list.html", {"filter": filterset, "page": page})
 
 

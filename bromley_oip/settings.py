@@ -242,6 +242,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # production, see the README) takes them from there. A pack still
 # "generating" after ISSUING_STALE_MINUTES is taken to be lost with its
 # worker, and the clerk may issue it again.
+# The list pages keep their rendered content for PAGE_CACHE_SECONDS, keyed by
+# user, address, date and the database's data stamp, so any write shows at
+# once (core/datastamp.py, core/templatetags/page_cache.py). Each process
+# keeps its own copy in memory; 0 turns it off.
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 300)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "oip-default"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "oip-pages",
+        "TIMEOUT": PAGE_CACHE_SECONDS,
+        "OPTIONS": {"MAX_ENTRIES": envint("PAGE_CACHE_ENTRIES", 400)},
+    },
+}
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 ISSUING_STALE_MINUTES = envint("ISSUING_STALE_MINUTES", 15)
 

@@ -39,6 +39,7 @@ from committees.models import (
     ReportParagraph,
 )
 from core.forms import add_model_errors, crispy_helper
+from core.page_cache import render_with_cached_part
 from core.spreadsheets import DOWNLOAD_FORMATS, download
 from core.views import edit_page, pdf_download
 
@@ -157,7 +158,9 @@ def meeting_pack_contents(request, pk):
 def meeting_pack(request, pk):
     """The clerk's committee pack as one printable document."""
     meeting = get_meeting_for_user(request, pk, with_cover_sheet=True)
-    return render(request, "committees/committee_pack.html", papers.pack_context(meeting))
+    return render_with_cached_part(
+        request, "committees/committee_pack.html", "committees:pack", {}, lambda: papers.pack_context(meeting)
+    )
 
 
 def meeting_pack_pdf(request, pk):

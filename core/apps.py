@@ -19,6 +19,14 @@ class CoreConfig(AppConfig):
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="oip-sqlite-functions")
 
+        from django.db.models.signals import post_migrate, pre_migrate
+
+        from core import datastamp
+
+        connection_created.connect(datastamp.install, dispatch_uid="oip-data-stamp")
+        pre_migrate.connect(datastamp.migration_started, dispatch_uid="oip-data-stamp")
+        post_migrate.connect(datastamp.migration_finished, dispatch_uid="oip-data-stamp")
+
         from core.models import Owner
         from core.services import create_owner, register_services, update_owner
 

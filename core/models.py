@@ -374,3 +374,16 @@ class Accountable(Versioned):
         first: working out today's date is the slower half, and list pages
         ask this of every row.)"""
         return self.rag == RAG.GREEN and self.overdue
+
+
+class DataStamp(models.Model):
+    """One row whose token changes with every write: see ``core.datastamp``."""
+
+    token = models.BigIntegerField()
+
+    class Meta:
+        db_table = "core_datastamp"
+        verbose_name = "data stamp"
+
+    def __str__(self):
+        return f"Data stamp {self.token}"

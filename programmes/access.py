@@ -36,12 +36,14 @@ from programmes.models import (
 )
 
 
-def get_programme_for_user(request, ref, *, for_edit=False):
+def get_programme_for_user(request, ref, *, for_edit=False, heading_only=False):
     """The programme with its owner, its committee, and its workstreams and
     projects (with their owners and last update dates) prefetched: the
     overview lists them all, so this costs a fixed number of queries whatever
-    the programme's size."""
-    programme = get_object_or_404(Programme.objects.with_structure(), ref=ref)
+    the programme's size. heading_only: the programme alone, for a page whose
+    body may come from the page cache."""
+    programmes = Programme.objects.all() if heading_only else Programme.objects.with_structure()
+    programme = get_object_or_404(programmes, ref=ref)
     if for_edit and not programme.can_be_edited_by(request.user):
         raise PermissionDenied("Only this programme's managers can change it.")
     return programme
@@ -82,12 +84,15 @@ def get_project_for_user(request, ref, *, for_edit=False, for_progress=False, fo
     return project
 
 
-def get_report_for_user(request, pk, *, for_edit=False):
+def get_report_for_user(request, pk, *, for_edit=False, heading_only=False):
     """The highlight report with its programme, people, rows and corrections
     joined or prefetched (HighlightReportQuerySet.for_display): every page of
     a report prints all of them, in a fixed number of queries whatever its
-    size. for_edit: draft, edit, publish or correct it (the programme's managers)."""
-    report = get_object_or_404(HighlightReport.objects.for_display(), pk=pk)
+    size. for_edit: draft, edit, publish or correct it (the programme's managers).
+    heading_only: without its rows and corrections, for a page whose body may
+    come from the page cache (the page fetches them when it draws them)."""
+    reports = HighlightReport.objects.for_display(rows=not heading_only)
+    report = get_object_or_404(reports, pk=pk)
     if for_edit and not report.programme.can_be_edited_by(request.user):
         raise PermissionDenied("Only this programme's managers can change its highlight reports.")
     return report

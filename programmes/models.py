@@ -684,11 +684,11 @@ class HighlightReportQuerySet(models.QuerySet):
         """The published report whose period ends last: the one a new report follows."""
         return self.published().filter(programme=programme).order_by("-period_end", "-period_start").first()
 
-    def for_display(self):
-        """Everything a report page prints, in a fixed number of queries."""
-        return self.select_related("programme", "published_by", "created_by", "supersedes").prefetch_related(
-            "rows", "corrections"
-        )
+    def for_display(self, *, rows=True):
+        """Everything a report page prints, in a fixed number of queries
+        (rows=False: the heading only, for a page whose body may be cached)."""
+        reports = self.select_related("programme", "published_by", "created_by", "supersedes")
+        return reports.prefetch_related("rows", "corrections") if rows else reports
 
 
 class HighlightReportManager(models.Manager.from_queryset(HighlightReportQuerySet)):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import add_conflict_error
 from core.models import RAG, EditConflict
+from core.page_cache import render_with_cached_part
 from core.views import pdf_download
 from programmes.access import get_programme_for_user, get_report_for_user
 from programmes.models import HighlightReport, Project, ReportIsPublished
@@ -89,11 +90,17 @@ def report_create(request, ref):
 
 
 def report_detail(request, pk):
-    report = get_report_for_user(request, pk)
-    context = _print_context(request, report)
-    if context["can_edit"]:
-        context.update(publish_form=PublishReportForm(auto_id="publish-%s"), correct_form=CorrectReportForm())
-    return render(request, "programmes/highlight_report_detail.html", context)
+    report = get_report_for_user(request, pk, heading_only=True)
+
+    def page():  # the rows, sections and forms, unless the page cache has the page
+        prefetch_related_objects([report], "rows", "corrections")
+        context = _print_context(request, report)
+        if context["can_edit"]:
+            context.update(publish_form=PublishReportForm(auto_id="publish-%s"), correct_form=CorrectReportForm())
+        return context
+
+    template = "programmes/highlight_report_detail.html"
+    return render_with_cached_part(request, template, "programmes:report", {"report": report}, page)
 
 
 def _confirm_page(request, report, *, form, title, explanation):

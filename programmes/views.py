@@ -7,6 +7,7 @@ from core.forms import add_conflict_error, add_model_errors
 from core.history import history_entries
 from core.imports import export_sheet
 from core.models import EditConflict
+from core.page_cache import render_with_cached_part
 from core.permissions import manages
 from core.spreadsheets import DOWNLOAD_FORMATS, download
 from core.views import edit_page
@@ -37,17 +38,19 @@ def programme_list(request):
 
 
 def programme_detail(request, ref):
-    programme = get_programme_for_user(request, ref)
-    return render(
-        request,
-        "programmes/programme_detail.html",
-        {
+    def overview():
+        programme = get_programme_for_user(request, ref)
+        return {
             "programme": programme,
             "can_edit": programme.can_be_edited_by(request.user),
             **programme_delivery_context(programme),
             **programme_savings_context(programme),
             **programme_partners_context(programme),
-        },
+        }
+
+    programme = get_programme_for_user(request, ref, heading_only=True)
+    return render_with_cached_part(
+        request, "programmes/programme_detail.html", "programmes:detail", {"programme": programme}, overview
     )
 
 

@@ -60,6 +60,15 @@ def seed_data(db):
 
 
 @pytest.fixture(autouse=True)
+def _empty_page_cache():
+    # Cached page parts are keyed by the data stamp, which a rolled-back test
+    # leaves as it found it; settings a test changes are not in the key.
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _seed_data_first(request):
     # Seed before any other fixture adds rows: the cheap restore needs the
     # database as it was when the real load was recorded.

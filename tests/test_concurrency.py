@@ -13,7 +13,11 @@ its own, whatever DATABASE_URL the suite itself runs on (the second pass of
 `make test` uses PostgreSQL).
 """
 
+import pytest
+
 from bench import loadgen
+
+pytestmark = pytest.mark.single_pass  # its own SQLite file: the same in either pass
 
 WRITERS = 10
 WORKERS = 3

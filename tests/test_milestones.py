@@ -260,7 +260,7 @@ def test_my_work_reminders_and_changes_run_constant_queries_with_milestones(
         factories.make_milestone(other, owner=officer_team, due_date=days(-i - 1))
         factories.make_milestone(project, owner=officer_team, due_date=days(i + 1))
     client.force_login(officer)
-    with django_assert_num_queries(8):  # one asks whether the login is a committee clerk
+    with django_assert_num_queries(9):  # one asks whether the login is a committee clerk
         response = client.get(reverse("home"))
     assert response.content.decode().count("<td>Milestone</td>") == 2 * size
     client.force_login(clerk)

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.single_pass  # its own SQLite file and gunicorn: the same in either pass
+
 ROOT = Path(__file__).resolve().parent.parent
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))

@@ -1,6 +1,5 @@
-from django.shortcuts import render
-
 from actions.models import Review
+from core.page_cache import render_with_cached_part
 from programmes.models import Programme
 from workspace.clerk_work import clerk_work, is_clerk
 from workspace.work import my_work
@@ -11,12 +10,15 @@ def home(request):
     with every programme and review below as the way into the rest. A
     committee clerk first sees the next meetings, the packs to prepare and
     the matters arising due."""
-    return render(
+    user = request.user
+    return render_with_cached_part(
         request,
         "workspace/home.html",
-        {
-            "clerk": clerk_work() if is_clerk(request.user) else None,
-            "work": my_work(request.user),
+        "workspace:home",
+        {},
+        lambda: {
+            "clerk": clerk_work() if is_clerk(user) else None,
+            "work": my_work(user),
             "programmes": Programme.objects.select_related("owner"),
             "reviews": Review.objects.all(),
         },
