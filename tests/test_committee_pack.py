@@ -124,6 +124,7 @@ def test_pack_prints_cover_reports_matters_arising_and_progress(client, clerk, m
         assert text in html, text
 
 
+@pytest.mark.single_pass  # PDF layout: the SQLite pass only
 def test_pack_pdf_has_continuous_page_numbers_and_every_project(client, clerk, manager, programme, meeting):
     meeting.reports.add(published_report(programme, manager, 6))
     client.force_login(clerk)

@@ -22,6 +22,9 @@ from programmes.models import NarrativeSection, NarrativeUpdate
 from tests import factories
 from tests.test_pack_front_sheet import build_june_meeting
 
+# PDF layout does not depend on the database: `make test` runs these in its SQLite pass only.
+pytestmark = pytest.mark.single_pass
+
 COMMITTEE = "ie-sub-committee"
 
 
