@@ -19,7 +19,7 @@ from actions.models import (
 )
 from committees.models import Committee, Meeting, MinutedAction
 from core.models import RAG, Owner
-from programmes.models import Programme, Project, ProjectUpdate, Workstream
+from programmes.models import NarrativeUpdate, Programme, Project, ProjectUpdate, Workstream
 
 _seq = itertools.count(1)
 
@@ -191,3 +191,14 @@ def make_partnership(partner=None, **extra):
     from programmes.models import Partnership
 
     return Partnership.objects.create(partner=partner or make_partner(), **extra)
+
+
+def make_narrative(programme, **extra):
+    """A narrative programme update, final unless said (only a final one may go to committee)."""
+    defaults = {
+        "title": "OIP update",
+        "period_start": datetime.date(2010, 4, 22),
+        "period_end": datetime.date(2010, 5, 20),
+        "status": NarrativeUpdate.Status.FINAL,
+    }
+    return NarrativeUpdate.objects.create(programme=programme, **{**defaults, **extra})

@@ -298,16 +298,11 @@ def test_pack_leaves_out_parts_a_report_carries_as_appendices(client, clerk, mee
 
 
 def grow(meeting, clerk, manager, programme, size):
-    from programmes.models import NarrativeSection, NarrativeUpdate
+    from programmes.models import NarrativeSection
 
     report = published_report(programme, manager, size)
-    narrative = NarrativeUpdate.objects.create(
-        programme=programme,
-        title="OIP update",
-        period_start=datetime.date(2010, 1, 1),
-        period_end=report.period_end,
-        status="final",
-    )
+    start = datetime.date(2010, 1, 1)
+    narrative = factories.make_narrative(programme, period_start=start, period_end=report.period_end)
     for s in range(size):
         NarrativeSection.objects.create(narrative=narrative, position=s, heading=f"Section {s}", text="A.\n\nB.")
     for n in range(size):
@@ -358,14 +353,10 @@ def test_an_exempt_report_prints_part_2_with_its_reason(client, clerk, item):
 
 
 def test_a_narrative_update_prints_as_an_appendix(client, clerk, programme, item):
-    from programmes.models import NarrativeSection, NarrativeUpdate
+    from programmes.models import NarrativeSection
 
-    narrative = NarrativeUpdate.objects.create(
-        programme=programme,
-        title="OIP update",
-        period_start=datetime.date(2011, 10, 1),
-        period_end=datetime.date(2012, 1, 10),
-        status="final",
+    narrative = factories.make_narrative(
+        programme, period_start=datetime.date(2011, 10, 1), period_end=datetime.date(2012, 1, 10)
     )
     NarrativeSection.objects.create(narrative=narrative, position=1, heading="Shared services", level=1, text="")
     NarrativeSection.objects.create(
@@ -400,10 +391,10 @@ def test_pack_pdf_turns_landscape_for_a_highlight_report_appendix(client, clerk,
 
 
 def narrative_update(programme, status="final", text="Went to tender."):
-    from programmes.models import NarrativeSection, NarrativeUpdate
+    from programmes.models import NarrativeSection
 
-    narrative = NarrativeUpdate.objects.create(
-        programme=programme,
+    narrative = factories.make_narrative(
+        programme,
         title=f"OIP update ({status})",
         period_start=datetime.date(2011, 10, 1),
         period_end=datetime.date(2012, 1, 10),

@@ -19,6 +19,7 @@ from django_tasks_db.models import DBTaskResult
 
 from committees import issuing, papers, services
 from committees.models import AgendaItem, Committee, IssuedPack, Meeting, ReportAppendix
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -491,15 +492,9 @@ def test_issued_packs_page_runs_constant_queries(client, clerk, meeting, size, d
 
 def attach_narrative(item, clerk, programme, text="Went to tender."):
     """A final narrative update appended to the item's report."""
-    from programmes.models import NarrativeSection, NarrativeUpdate
+    from programmes.models import NarrativeSection
 
-    narrative = NarrativeUpdate.objects.create(
-        programme=programme,
-        title="OIP update",
-        period_start=datetime.date(2010, 4, 22),
-        period_end=datetime.date(2010, 5, 20),
-        status=NarrativeUpdate.Status.FINAL,
-    )
+    narrative = factories.make_narrative(programme)
     NarrativeSection.objects.create(narrative=narrative, position=1, heading="Libraries", text=text)
     services.add_appendix(item=item, user=clerk, appendix=ReportAppendix(kind="narrative_update", narrative=narrative))
     return narrative

@@ -18,7 +18,7 @@ import pytest
 
 from committees import papers
 from committees.models import Committee, Meeting, ReportAppendix
-from programmes.models import NarrativeSection, NarrativeUpdate
+from programmes.models import NarrativeSection
 from tests import factories
 from tests.test_pack_front_sheet import build_june_meeting
 
@@ -287,13 +287,7 @@ def append_narrative(item):
     """A final narrative programme update as the report's appendix: a
     workstream heading, then projects with numbered paragraphs."""
     programme = factories.make_programme(name="Organisational Improvement Programme", ref="oip-narrative")
-    narrative = NarrativeUpdate.objects.create(
-        programme=programme,
-        title="Organisational Improvement Programme update",
-        period_start=datetime.date(2010, 4, 22),
-        period_end=datetime.date(2010, 5, 20),
-        status=NarrativeUpdate.Status.FINAL,
-    )
+    narrative = factories.make_narrative(programme, title="Organisational Improvement Programme update")
     for position, (level, heading, text) in enumerate(NARRATIVE, start=1):
         NarrativeSection.objects.create(narrative=narrative, position=position, level=level, heading=heading, text=text)
     ReportAppendix.objects.create(agenda_item=item, position=1, kind="narrative_update", narrative=narrative)
