@@ -23,7 +23,7 @@ _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _CSRF_PLACEHOLDER = "\x00csrf\x00"
 
 
-def part_key(name, request, extra=()):
+def part_key(name, request):
     """The cache key of a page part: its name, the user, the full path with
     its query string, today's date and the data stamp (one query)."""
     user = getattr(request, "user", None)
@@ -33,7 +33,6 @@ def part_key(name, request, extra=()):
         request.get_full_path(),
         timezone.localdate().isoformat(),
         str(datastamp.current()),
-        *map(str, extra),
     ]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return f"oip-part:{name}:{digest}"

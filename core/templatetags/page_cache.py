@@ -1,7 +1,7 @@
 """``{% cached_part "name" %}…{% endcached_part %}``: a page's content, rendered once.
 
 The part is kept in the ``pages`` cache under a key made of:
-- its name and any extra values given after it;
+- its name;
 - the user (what they may see and do differs);
 - the full path with its query string (filters, sort, page);
 - today's date (overdue and "in N days" change at midnight);
@@ -28,8 +28,8 @@ register = template.Library()
 
 
 class CachedPartNode(template.Node):
-    def __init__(self, nodelist, name, extra):
-        self.nodelist, self.name, self.extra = nodelist, name, extra
+    def __init__(self, nodelist, name):
+        self.nodelist, self.name = nodelist, name
 
     def render(self, context):
         request = context.get("request")
@@ -43,8 +43,7 @@ class CachedPartNode(template.Node):
         if looked:
             key = looked["key"]
         else:
-            extra = [value.resolve(context) for value in self.extra]
-            key = part_key(self.name.resolve(context), request, extra)
+            key = part_key(self.name.resolve(context), request)
             if (html := fetch(key, request)) is not None:
                 return html
         html = self.nodelist.render(context)
@@ -55,8 +54,8 @@ class CachedPartNode(template.Node):
 @register.tag("cached_part")
 def cached_part(parser, token):
     bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError("cached_part needs a name")
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("cached_part takes one argument, its name")
     nodelist = parser.parse(("endcached_part",))
     parser.delete_first_token()
-    return CachedPartNode(nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]])
+    return CachedPartNode(nodelist, parser.compile_filter(bits[1]))
